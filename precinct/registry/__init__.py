@@ -1,0 +1,1 @@
+"""The district registry: places, cameras, residents and officers that every capability uses."""

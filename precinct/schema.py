@@ -1,0 +1,14 @@
+"""Every table of every capability, gathered for Alembic and for tests.
+
+Capabilities add their `store` module here when they arrive.
+"""
+
+from __future__ import annotations
+
+from precinct.cases import store as cases_store
+from precinct.core import audit, auth
+from precinct.core.db import Base
+from precinct.registry import store as registry_store
+
+metadata = Base.metadata
+STORES = (auth, audit, registry_store, cases_store)
