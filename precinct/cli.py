@@ -84,7 +84,7 @@ def writing(settings: Settings | None = None) -> Iterator[Session]:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -187,7 +187,7 @@ def _run_import(kind: str, path: Path, as_json: bool) -> None:
             report = importer(session, actor, path)
     except TableError as exc:
         for error in exc.errors:
-            err.print(str(error), highlight=False, markup=False)
+            typer.echo(str(error), err=True)
         fail(f"{path.name}: {exc.count} error(s); nothing was imported")
     emit(
         [report.as_dict()],
