@@ -48,14 +48,28 @@ def test_db_upgrade_json() -> None:
 
 
 def test_user_add_and_list() -> None:
-    result = runner.invoke(app, ["user", "add", "zhouyu", "--role", "investigator",
-                                 "--password", "long-enough-pw", "--name", "周钰"])
+    result = runner.invoke(
+        app,
+        [
+            "user",
+            "add",
+            "zhouyu",
+            "--role",
+            "investigator",
+            "--password",
+            "long-enough-pw",
+            "--name",
+            "周钰",
+        ],
+    )
     assert result.exit_code == 0, result.output
     listed = json_lines(runner.invoke(app, ["user", "list", "--json"]).stdout)
-    assert listed == [{"username": "zhouyu", "role": "investigator", "name": "周钰",
-                       "active": True}]
-    again = runner.invoke(app, ["user", "add", "zhouyu", "--role", "viewer",
-                                "--password", "long-enough-pw"])
+    assert listed == [
+        {"username": "zhouyu", "role": "investigator", "name": "周钰", "active": True}
+    ]
+    again = runner.invoke(
+        app, ["user", "add", "zhouyu", "--role", "viewer", "--password", "long-enough-pw"]
+    )
     assert again.exit_code == 1 and "already exists" in again.stderr
 
 
@@ -84,8 +98,12 @@ def test_audit_verify_reports_intact_chain(tmp_path: Path) -> None:
     runner.invoke(app, ["import", "persons", str(good)])
     result = runner.invoke(app, ["audit", "verify", "--json"])
     assert result.exit_code == 0
-    assert json_lines(result.stdout)[0] == {"checked": 1, "broken_seq": None, "problem": "",
-                                            "ok": True}
+    assert json_lines(result.stdout)[0] == {
+        "checked": 1,
+        "broken_seq": None,
+        "problem": "",
+        "ok": True,
+    }
 
 
 def test_audit_verify_exits_1_on_a_broken_chain(tmp_path: Path, data_dir: Path) -> None:

@@ -21,8 +21,11 @@ def _command_paths(group: typer.Typer, prefix: str = "precinct") -> list[str]:
 
 def test_every_setting_is_documented() -> None:
     text = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-    missing = [name for name in Settings.model_fields
-               if f"PRECINCT_{name.upper()}" not in text or f"`{name}`" not in text]
+    missing = [
+        name
+        for name in Settings.model_fields
+        if f"PRECINCT_{name.upper()}" not in text or f"`{name}`" not in text
+    ]
     assert missing == []
 
 

@@ -124,7 +124,13 @@ def persons_page(
     reason: Reason = "",
 ) -> HTMLResponse:
     purpose = Purpose.of(case_number, reason)
-    context: dict[str, Any] = {"q": q, "purpose": purpose, "results": None, "error": ""}
+    context: dict[str, Any] = {
+        "q": q,
+        "purpose": purpose,
+        "results": None,
+        "error": "",
+        "limit": service.SEARCH_LIMIT,
+    }
     if q:
         try:
             context["results"] = service.search_persons(session, actor, purpose, q)

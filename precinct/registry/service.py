@@ -242,8 +242,11 @@ def _person_query(query: str) -> Any:
     return or_(*conditions)
 
 
+SEARCH_LIMIT = 50
+
+
 def search_persons(
-    session: Session, actor: Actor, purpose: Purpose, query: str, limit: int = 50
+    session: Session, actor: Actor, purpose: Purpose, query: str, limit: int = SEARCH_LIMIT
 ) -> list[Person]:
     """Find residents by name (prefix), ID number (prefix) or phone (prefix)."""
     actor.require(Permission.PERSON_VIEW)
