@@ -7,6 +7,7 @@ DEMO_DIR ?= demo-data
 SERVE ?= 1
 SEED ?= 20241215
 PYTEST_ARGS ?=
+LINTED := precinct tests $(wildcard bench)
 
 .PHONY: install system venv assets demo test test-sqlite lint typecheck pg-start pg-stop clean
 
@@ -45,9 +46,9 @@ test-sqlite: install
 	$(BIN)/python -m pytest -m "not postgres and not browser" $(PYTEST_ARGS)
 
 lint: venv
-	@$(BIN)/ruff check precinct tests bench
-	@$(BIN)/ruff format --check precinct tests bench >/dev/null || \
-	  { echo "ruff format would change files: run $(BIN)/ruff format precinct tests bench"; exit 1; }
+	@$(BIN)/ruff check $(LINTED)
+	@$(BIN)/ruff format --check $(LINTED) >/dev/null || \
+	  { echo "ruff format would change files: run $(BIN)/ruff format $(LINTED)"; exit 1; }
 
 typecheck: venv
 	@$(BIN)/mypy precinct
