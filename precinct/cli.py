@@ -135,17 +135,7 @@ def user_add(
     """Create a user account."""
     try:
         with writing() as session:
-            user = add_user(session, username, password, role, name)
-            audit.append(
-                session,
-                audit.AuditEvent(
-                    SYSTEM.username,
-                    audit.AuditAction.CREATE,
-                    "user",
-                    user.username,
-                    detail={"role": str(role)},
-                ),
-            )
+            add_user(session, username, password, role, name, created_by="cli")
     except AccountError as exc:
         fail(str(exc))
     typer.echo(f"user {username} created with role {role}")

@@ -36,7 +36,7 @@ from precinct.core.tabular import (
     parse_longitude,
     parse_table,
 )
-from precinct.registry.service import ImportReport, sha256_file
+from precinct.registry.service import ImportReport, apply_changes, sha256_file
 from precinct.registry.store import Person, Place
 
 
@@ -128,12 +128,7 @@ def _upsert_case(session: Session, v: dict[str, Any], persons: dict[str, int]) -
         _sync_parties(case, wanted)
         session.add(case)
         return None
-    changed = False
-    for obj, values in ((case, fields), (case.place, place)):
-        for key, value in values.items():
-            if getattr(obj, key) != value:
-                setattr(obj, key, value)
-                changed = True
+    changed = apply_changes(case, fields) | apply_changes(case.place, place)
     return _sync_parties(case, wanted) or changed
 
 

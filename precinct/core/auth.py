@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from precinct.core import audit
 from precinct.core.db import Base, utcnow
 from precinct.core.enums import enum_column
 
@@ -120,8 +121,14 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def add_user(
-    session: Session, username: str, password: str, role: Role, display_name: str = ""
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    created_by: str = "system",
 ) -> User:
+    """Create an account; the creation is written to the audit log."""
     username = username.strip()
     if not username or len(username) > 64:
         raise AccountError("username must have 1 to 64 characters")
@@ -135,4 +142,10 @@ def add_user(
     )
     session.add(user)
     session.flush()
+    audit.append(
+        session,
+        audit.AuditEvent(
+            created_by, audit.AuditAction.CREATE, "user", user.username, detail={"role": str(role)}
+        ),
+    )
     return user

@@ -11,8 +11,7 @@ from rich.progress import Progress
 from sqlalchemy import func, select
 
 from precinct.config import Settings
-from precinct.core import audit, migrate
-from precinct.core.access import SYSTEM
+from precinct.core import migrate
 from precinct.core.auth import Role, User, add_user
 from precinct.core.db import Database
 from precinct.demo.district import (
@@ -76,17 +75,7 @@ def _prepare(settings: Settings, fresh: bool) -> Database:
 def create_demo_accounts(db: Database) -> None:
     with db.write() as session:
         for username, role, name in DEMO_ACCOUNTS:
-            add_user(session, username, DEMO_PASSWORD, role, name)
-        audit.append(
-            session,
-            audit.AuditEvent(
-                SYSTEM.username,
-                audit.AuditAction.CREATE,
-                "user",
-                "demo accounts",
-                detail={"count": len(DEMO_ACCOUNTS)},
-            ),
-        )
+            add_user(session, username, DEMO_PASSWORD, role, name, created_by="demo")
 
 
 def _account_lines() -> list[str]:

@@ -126,7 +126,8 @@ def _person_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _apply(obj: Any, values: dict[str, Any]) -> bool:
+def apply_changes(obj: Any, values: dict[str, Any]) -> bool:
+    """Set the attributes that differ; True when anything changed."""
     changed = False
     for key, value in values.items():
         if getattr(obj, key) != value:
@@ -145,7 +146,7 @@ def upsert_person(session: Session, values: dict[str, Any]) -> bool | None:
         person.phones = [PersonPhone(phone=p) for p in dict.fromkeys(phones)]
         session.add(person)
         return None
-    changed = _apply(person, fields)
+    changed = apply_changes(person, fields)
     known = {p.phone for p in person.phones}
     for phone in dict.fromkeys(phones):
         if phone not in known:
@@ -175,7 +176,7 @@ def upsert_camera(session: Session, values: dict[str, Any]) -> bool | None:
     if camera is None:
         session.add(Camera(code=values["code"], place=Place(**place_fields), **fields))
         return None
-    return _apply(camera.place, place_fields) | _apply(camera, fields)
+    return apply_changes(camera.place, place_fields) | apply_changes(camera, fields)
 
 
 def _record_import(session: Session, actor: Actor, report: ImportReport) -> None:
