@@ -1,8 +1,31 @@
 // Camera points on an offline map: no tile server, just the cameras and their view directions.
+// Streets are inferred from intersection camera names ("沌阳大道与车城大道路口(东北角)"): the
+// cameras sharing a street name are joined in order along the street's longer extent.
+function drawStreets(map, cameras) {
+  const streets = new Map();
+  for (const c of cameras) {
+    const m = /^(.+?)与(.+?)路口/.exec(c.name);
+    if (!m) continue;
+    for (const name of [m[1], m[2]]) {
+      if (!streets.has(name)) streets.set(name, []);
+      streets.get(name).push([c.lat, c.lon]);
+    }
+  }
+  for (const [name, pts] of streets) {
+    if (pts.length < 2) continue;
+    const lats = pts.map((p) => p[0]), lons = pts.map((p) => p[1]);
+    const alongLon = Math.max(...lons) - Math.min(...lons) > Math.max(...lats) - Math.min(...lats);
+    pts.sort((a, b) => (alongLon ? a[1] - b[1] : a[0] - b[0]));
+    L.polyline(pts, { color: "#9aa5b8", weight: 5, opacity: 0.6, interactive: false })
+      .bindTooltip(name).addTo(map);
+  }
+}
+
 (function () {
   const cameras = JSON.parse(document.getElementById("camera-data").textContent);
   const map = L.map("map", { zoomSnap: 0.25, attributionControl: false });
   const points = [];
+  drawStreets(map, cameras);
   for (const c of cameras) {
     const at = [c.lat, c.lon];
     points.push(at);
