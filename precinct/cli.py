@@ -3,26 +3,20 @@ errors go to stderr with a non-zero exit code."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.orm import Session
 
-from precinct.config import InsecureSecretError, Settings, check_server_secret, get_settings
+from precinct.config import InsecureSecretError, check_server_secret, get_settings
 from precinct.core import audit, migrate
 from precinct.core.access import SYSTEM, Actor
 from precinct.core.auth import AccountError, Role, User, add_user
-from precinct.core.db import Database
+from precinct.core.console import JsonOpt, emit, err, fail, open_database, writing
 from precinct.core.tabular import TableError
+from precinct.video import cli as video_cli
 
 app = typer.Typer(help="Precinct: investigation and service platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -37,56 +31,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(cases_app, name="cases")
-
-err = Console(stderr=True)
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON lines instead of text.")]
-
-
-class CommandError(Exception):
-    """A user-facing failure: printed to stderr, exit code 1."""
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def emit(
-    records: Iterable[dict[str, Any]], as_json: bool, text: Callable[[dict[str, Any]], str]
-) -> None:
-    for record in records:
-        if as_json:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
-        else:
-            typer.echo(text(record))
-
-
-def open_database(settings: Settings | None = None, upgrade: bool = True) -> Database:
-    settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.resolved_database_url)
-    if upgrade:
-        migrate.upgrade(db)
-    return db
-
-
-@contextmanager
-def writing(settings: Settings | None = None) -> Iterator[Session]:
-    db = open_database(settings)
-    try:
-        with db.write() as session:
-            yield session
-    finally:
-        db.dispose()
-
-
-def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
+app.add_typer(video_cli.app, name="video")
 
 # --- db ------------------------------------------------------------------------------------
 
