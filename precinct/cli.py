@@ -273,16 +273,19 @@ def demo_build(
         int, typer.Option(help="Seed: the same seed builds the same district.")
     ] = 20241215,
     residents: Annotated[int, typer.Option(help="Number of residents.")] = 50_000,
+    video_scale: Annotated[
+        float,
+        typer.Option(help="Footage of the night: 1 = 8 cameras × 10 min; 0 = no video."),
+    ] = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Build the demo district, run every analysis, print the report and the demo accounts."""
     from precinct.demo import run
 
     settings = get_settings()
+    options = run.DemoOptions(seed, residents, fresh, video_scale)
     try:
-        result = run.build_demo(
-            settings, seed=seed, residents=residents, fresh=fresh, progress_factory=_progress
-        )
+        result = run.build_demo(settings, options, progress_factory=_progress)
     except run.DemoError as exc:
         fail(str(exc))
     if as_json:

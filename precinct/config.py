@@ -86,6 +86,22 @@ class Settings(BaseSettings):
         description="Time zone for naive times in imports and for display.",
     )
 
+    video_detector_onnx: str = Field(
+        default="",
+        title="Site ONNX detector",
+        description=(
+            "Path of a site's own ONNX object detector used to verify track classes instead of "
+            "the packaged person detector (input 1×3×H×W RGB 0–1; outputs boxes, scores and "
+            "COCO class ids). Empty: the packaged SSDLite person detector."
+        ),
+    )
+    video_workers: int = Field(
+        default=0,
+        ge=0,
+        title="Scan workers",
+        description="Processes that scan footage in parallel; 0 means one per CPU core.",
+    )
+
     @model_validator(mode="after")
     def _resolve_paths(self) -> Settings:
         self.data_dir = self.data_dir.expanduser().resolve()

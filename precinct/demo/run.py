@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.progress import Progress
 from sqlalchemy import func, select
@@ -21,7 +21,10 @@ from precinct.demo.district import (
     report_lines,
     write_truth,
 )
+from precinct.demo.video import FootageSpec
+from precinct.demo.video_stage import run_video_stage, video_lines
 
+T = TypeVar("T")
 DEMO_PASSWORD = "precinct-demo"
 DEMO_ACCOUNTS: tuple[tuple[str, Role, str], ...] = (
     ("admin", Role.ADMIN, "系统管理员"),
@@ -84,20 +87,37 @@ def _account_lines() -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class DemoOptions:
+    """What to build: the district always; the video night when `video_scale` > 0."""
+
+    seed: int = 20241215
+    residents: int = 50_000
+    fresh: bool = False
+    video_scale: float = 0.0
+
+
 def build_demo(
     settings: Settings,
-    seed: int,
-    residents: int,
-    fresh: bool,
+    options: DemoOptions,
     progress_factory: Callable[[], Progress] | None = None,
 ) -> DemoResult:
     started = time.perf_counter()
-    db = _prepare(settings, fresh)
+    db = _prepare(settings, options.fresh)
+    seed = options.seed
     try:
-        truth = _build(db, DistrictSpec(seed=seed, residents=residents), progress_factory)
+        spec = DistrictSpec(seed=seed, residents=options.residents)
+        truth = _with_progress(progress_factory, lambda p: build_district(db, spec, p))
         create_demo_accounts(db)
         write_truth(truth, settings.data_dir)
         lines = report_lines(db, truth)
+        if options.video_scale > 0:
+            footage = FootageSpec(seed=seed, scale=options.video_scale)
+            stage = _with_progress(
+                progress_factory,
+                lambda p: run_video_stage(db, settings.data_dir, footage, p),
+            )
+            lines += video_lines(stage)
     finally:
         db.dispose()
     result = DemoResult(truth, lines + _account_lines(), time.perf_counter() - started)
@@ -109,11 +129,13 @@ def build_demo(
     return result
 
 
-def _build(
-    db: Database, spec: DistrictSpec, progress_factory: Callable[[], Progress] | None
-) -> DistrictTruth:
+def _with_progress(
+    progress_factory: Callable[[], Progress] | None,
+    work: Callable[[Callable[[str, int, int], None] | None], T],
+) -> T:
+    """Run `work` with a stage-progress callback drawing bars, or with none."""
     if progress_factory is None:
-        return build_district(db, spec)
+        return work(None)
     with progress_factory() as bar:
         tasks: dict[str, Any] = {}
 
@@ -122,4 +144,4 @@ def _build(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        return build_district(db, spec, report)
+        return work(report)

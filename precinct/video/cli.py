@@ -1,17 +1,25 @@
-"""`precinct video`: ingest footage and list what has been ingested."""
+"""`precinct video`: ingest footage, scan it into the index, list it and export tracks."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
+from precinct.config import get_settings
 from precinct.core.access import Actor
 from precinct.core.auth import Role
-from precinct.core.console import emit, fail, open_database, writing
+from precinct.core.console import JsonOpt, emit, err, fail, open_database, writing
+from precinct.core.db import Database
 from precinct.core.tabular import TableError, parse_datetime
-from precinct.video import service
+from precinct.video import index, service
+from precinct.video.scan import ScanConfig
 
 app = typer.Typer(help="Video footage.", no_args_is_help=True)
 CLI_ACTOR = Actor("cli", Role.ADMIN)
@@ -52,7 +60,7 @@ def ingest(
     ] = None,
     camera: Annotated[str, typer.Option(help="Camera code (single file).")] = "",
     start: Annotated[str, typer.Option(help="Start time, ISO 8601 (single file).")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Probe, hash and register footage (all-or-nothing); originals are never modified."""
 
@@ -83,7 +91,7 @@ def ingest(
 @app.command("list")
 def list_cmd(
     camera: Annotated[str, typer.Option(help="Only this camera's footage.")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """List ingested footage by camera and start time."""
 
@@ -115,3 +123,111 @@ def list_cmd(
             + (f"  damaged at {r['damaged_at_s']}s" if r["damaged_at_s"] is not None else "")
         ),
     )
+
+
+class _Rate(ProgressColumn):
+    """Footage-hours scanned per wall-clock minute."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        rate = (task.completed / 3600.0) / (elapsed / 60.0) if elapsed > 1 else 0.0
+        return Text(f"{rate:.2f} footage-h/min")
+
+
+def _scan_progress() -> tuple[Progress, Callable[[float, float, str], None]]:
+    bar = Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        TextColumn("{task.fields[file]}"),
+        _Rate(),
+        TimeElapsedColumn(),
+        console=err,
+    )
+    task = bar.add_task("scan", total=None, file="")
+
+    def update(done: float, total: float, last: str) -> None:
+        bar.update(task, completed=done, total=total, file=last)
+
+    return bar, update
+
+
+@app.command("scan")
+def scan_cmd(
+    footage: Annotated[
+        list[str] | None, typer.Argument(help="Footage ids or paths; default: all pending.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Parallel processes (default: cores).")] = 0,
+    width: Annotated[int, typer.Option(help="Detail-pass width in pixels.")] = 384,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index footage: every moving person, cyclist and vehicle, with tracks and crops.
+
+    Resumable: files already scanned by this engine are skipped; a killed scan redoes only the
+    files that were in flight."""
+    settings = get_settings()
+    db = open_database(settings)
+    ids = _footage_ids(db, footage) if footage else None
+    config = ScanConfig(width=width, onnx_model=settings.video_detector_onnx)
+    request = index.ScanRequest(
+        settings.data_dir,
+        config,
+        workers or settings.video_workers,
+        tuple(ids) if ids is not None else None,
+    )
+    bar, update = _scan_progress()
+    with bar:
+        summary = index.scan_footage(db, CLI_ACTOR, request, update)
+    db.dispose()
+    for failure in summary.failed:
+        typer.echo(f"error: {failure}", err=True)
+    emit([summary.as_dict()], as_json, _summary_text)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _summary_text(r: dict[str, object]) -> str:
+    return (
+        f"scanned {r['files']} file(s) ({r['skipped']} already done): "
+        f"{r['footage_hours']} footage-h in {r['wall_s']} s = "
+        f"{r['footage_hours_per_minute']} footage-h/min; active share {r['active_share']}; "
+        f"{r['tracks']} tracks {r['by_class']}"
+    )
+
+
+def _footage_ids(db: Database, refs: list[str]) -> list[int]:
+    ids = []
+    with db.read() as session:
+        for ref in refs:
+            found = index.find_footage(session, ref)
+            if found is None:
+                fail(f"{ref}: no such footage (give its id or original path)")
+            ids.append(found.id)
+    return ids
+
+
+@app.command("export-tracks")
+def export_tracks(
+    footage: Annotated[str, typer.Argument(help="Footage id or original path.")],
+    format: Annotated[str, typer.Option(help="mot (MOTChallenge) or json.")] = "mot",
+    out: Annotated[Path | None, typer.Option(help="Write to this file (default stdout).")] = None,
+) -> None:
+    """Write every track with its per-frame boxes in source pixel coordinates."""
+    if format not in ("mot", "json"):
+        fail("--format must be mot or json")
+    db = open_database()
+    with db.read() as session:
+        found = index.find_footage(session, footage)
+        if found is None:
+            fail(f"{footage}: no such footage (give its id or original path)")
+        tracks = index.footage_tracks(session, found.id)
+        lines = (
+            index.mot_lines(tracks)
+            if format == "mot"
+            else [json.dumps(index.track_json(t), ensure_ascii=False) for t in tracks]
+        )
+    db.dispose()
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")

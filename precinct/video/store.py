@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, String, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from precinct.core.db import Base, utcnow
@@ -50,3 +61,58 @@ def list_footage(session: Session, camera_code: str | None = None) -> list[Foota
     if camera_code:
         stmt = stmt.where(Camera.code == camera_code)
     return list(session.scalars(stmt.order_by(Camera.code, Footage.start_at)))
+
+
+class Scan(Base):
+    """One scan of one footage file with one engine version: resumable, never duplicated."""
+
+    __tablename__ = "video_scans"
+    __table_args__ = (UniqueConstraint("footage_id", "engine"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    footage_id: Mapped[int] = mapped_column(ForeignKey("footage.id", ondelete="CASCADE"))
+    engine: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="done")
+    finished_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active_s: Mapped[float] = mapped_column(Float)
+    decoded_frames: Mapped[int]
+    tracks: Mapped[int]
+    seconds: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class VideoTrack(Base):
+    """One tracked object: when and where, what it looked like, and its per-frame boxes."""
+
+    __tablename__ = "video_tracks"
+    __table_args__ = (
+        UniqueConstraint("footage_id", "track_no"),
+        Index("ix_video_tracks_camera_time", "camera_id", "start_at"),
+        Index("ix_video_tracks_class_time", "object_class", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    footage_id: Mapped[int] = mapped_column(ForeignKey("footage.id", ondelete="CASCADE"))
+    scan_id: Mapped[int] = mapped_column(ForeignKey("video_scans.id", ondelete="CASCADE"))
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"))
+    track_no: Mapped[int]
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    start_t: Mapped[float] = mapped_column(Float)
+    end_t: Mapped[float] = mapped_column(Float)
+    frames: Mapped[int]
+    object_class: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float)
+    direction_deg: Mapped[float | None] = mapped_column(Float)
+    speed_px_s: Mapped[float] = mapped_column(Float)
+    speed_m_s: Mapped[float | None] = mapped_column(Float)
+    width_px: Mapped[float] = mapped_column(Float)
+    height_px: Mapped[float] = mapped_column(Float)
+    colours: Mapped[str] = mapped_column(String(64), default="")
+    path: Mapped[list[list[float]]] = mapped_column(JSON)
+    crop_sha256: Mapped[str | None] = mapped_column(String(64))
+    crop_frame: Mapped[int | None]
+    boxes: Mapped[bytes] = mapped_column(LargeBinary)
+
+    camera: Mapped[Camera] = relationship()
+    footage: Mapped[Footage] = relationship()

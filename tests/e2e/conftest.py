@@ -105,12 +105,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     import uvicorn
 
     from precinct.config import Settings
-    from precinct.demo.run import build_demo
+    from precinct.demo.run import DemoOptions, build_demo
     from precinct.web.app import create_app
 
     data_dir = tmp_path_factory.mktemp("e2e-demo")
     settings = Settings(data_dir=data_dir, demo_mode=True)
-    result = build_demo(settings, seed=DEMO_SEED, residents=DEMO_RESIDENTS, fresh=True)
+    result = build_demo(settings, DemoOptions(DEMO_SEED, DEMO_RESIDENTS, fresh=True))
     app = create_app(settings)
 
     sock = _free_socket()

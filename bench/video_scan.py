@@ -1,0 +1,204 @@
+"""Benchmark of the video scan engine. Prints figures measured side by side; asserts nothing.
+
+    .venv/bin/python bench/video_scan.py                   # all three parts
+    .venv/bin/python bench/video_scan.py --only throughput --hours 1
+
+1. Throughput on ≥ 1 footage-hour of 1080p25 H.264 night footage (rendered once, cached under
+   .cache/bench): footage-hours per wall-minute of `precinct video scan`, and of
+   `ffmpeg -threads 2 -i FILE -f null -` (decode only) on the same files in the same run.
+2. Quality on the demo night's exact ground truth: recall and precision of passers, per class,
+   and class accuracy.
+3. Quality on real footage, PETS09-S2L1 (../shared/data/video): the share of ground-truth people
+   visible ≥ 2 s that a reported track covers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from precinct.core import migrate
+from precinct.core.access import Actor
+from precinct.core.auth import Role
+from precinct.core.db import Database
+from precinct.demo.video import FootageSpec, FootageTruth, render_benchmark_set, render_night
+from precinct.video import index, service
+from precinct.video.evaluate import Labelled, Scores, parse_mot, score
+from precinct.video.scan import ScanConfig
+from precinct.video.types import Box
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "video" / "PETS09-S2L1"
+ACTOR = Actor("bench", Role.ADMIN)
+
+
+@dataclass
+class Indexed:
+    db: Database
+    data: Path
+    summary: index.ScanSummary
+    footage: dict[str, int]  # file name → footage id
+
+
+def index_files(items: list[service.IngestItem], workers: int, data: Path) -> Indexed:
+    db = Database(f"sqlite:///{data / 'bench.db'}")
+    migrate.upgrade(db)
+    with db.write() as session:
+        service.ingest(session, ACTOR, items, create_camera=True)
+    with db.read() as session:
+        footage = {
+            Path(f.original_path).name: f.id for f in service.list_footage(session, ACTOR, None)
+        }
+    request = index.ScanRequest(data, ScanConfig(), workers)
+    return Indexed(db, data, index.scan_footage(db, ACTOR, request), footage)
+
+
+def items_of(truth: FootageTruth) -> list[service.IngestItem]:
+    return [service.IngestItem(truth.folder / f.file, f.camera, f.start) for f in truth.files]
+
+
+def ffmpeg_decode_seconds(paths: Iterable[Path]) -> float:
+    started = time.perf_counter()
+    for path in paths:
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-threads", "2", "-i", str(path), "-f", "null", "-"],
+            check=True,
+        )
+    return time.perf_counter() - started
+
+
+def rate(footage_s: float, wall_s: float) -> float:
+    return (footage_s / 3600.0) / (wall_s / 60.0)
+
+
+def throughput(args: argparse.Namespace) -> None:
+    folder = ROOT / ".cache" / "bench" / f"night-{args.width}x{args.height}-{args.hours}h"
+    print(f"rendering (or reusing) {args.hours} footage-h at {args.width}x{args.height} …")
+    truth = render_benchmark_set(folder, args.hours, args.width, args.height)
+    with tempfile.TemporaryDirectory() as tmp:
+        run = index_files(items_of(truth), args.workers, Path(tmp))
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        s = run.summary
+        ffmpeg_s = ffmpeg_decode_seconds(truth.folder / f.file for f in truth.files)
+    footage_h = s.footage_s / 3600
+    print(
+        f"footage: {len(truth.files)} files, {footage_h:.2f} h, "
+        f"{sum((truth.folder / f.file).stat().st_size for f in truth.files) / 1e9:.2f} GB"
+    )
+    print(
+        f"scan:   {s.wall_s:7.1f} s  {s.footage_hours_per_minute:6.2f} footage-h/min  "
+        f"(active share {s.active_s / s.footage_s:.1%}, {s.tracks} tracks, workers "
+        f"{args.workers or 'all cores'}, peak worker RSS {peak_mb:.0f} MB)"
+    )
+    print(
+        f"ffmpeg: {ffmpeg_s:7.1f} s  {rate(s.footage_s, ffmpeg_s):6.2f} footage-h/min  "
+        "(decode only, -threads 2)"
+    )
+    print(
+        f"ratio scan/ffmpeg speed: {ffmpeg_s / s.wall_s:.2f}x   "
+        f"10 GB would take {s.wall_s / _gb(truth) * 10 / 60:.1f} min"
+    )
+
+
+def _gb(truth: FootageTruth) -> float:
+    return sum((truth.folder / f.file).stat().st_size for f in truth.files) / 1e9
+
+
+def tracks_of(run: Indexed, name: str) -> list[Labelled]:
+    with run.db.read() as session:
+        rows = index.footage_tracks(session, run.footage[name])
+        return [
+            Labelled(
+                t.track_no,
+                t.object_class,
+                {int(b[0]): Box(*map(float, b[1:])) for b in index.unpack_boxes(t.boxes)},
+            )
+            for t in rows
+        ]
+
+
+def print_scores(title: str, s: Scores) -> None:
+    print(
+        f"{title}: recall {s.recall:.1%} ({s.found}/{s.truth}), precision {s.precision:.1%} "
+        f"({s.true_tracks}/{s.tracks} tracks), class accuracy {s.class_accuracy:.1%}"
+    )
+    for label, (hit, total) in sorted(s.per_class.items()):
+        print(f"    {label:<8} recall {hit}/{total}")
+
+
+def demo_quality(args: argparse.Namespace) -> None:
+    spec = FootageSpec(scale=args.demo_scale)
+    folder = ROOT / ".cache" / "bench" / f"demo-night-{args.demo_scale}"
+    truth = render_night(spec, folder)
+    with tempfile.TemporaryDirectory() as tmp:
+        run = index_files(items_of(truth), args.workers, Path(tmp))
+        total = Scores()
+        for f in truth.files:
+            passers = [
+                Labelled(
+                    p.id, str(p.object_class), {b[0] - 1: Box(*map(float, b[1:])) for b in p.boxes}
+                )
+                for p in truth.passers
+                if p.camera == f.camera
+            ]
+            _add(total, score(passers, tracks_of(run, f.file)))
+    print_scores(f"demo night ({len(truth.files)} cameras)", total)
+
+
+def _add(total: Scores, part: Scores) -> None:
+    total.truth += part.truth
+    total.found += part.found
+    total.tracks += part.tracks
+    total.true_tracks += part.true_tracks
+    total.class_checked += part.class_checked
+    total.class_correct += part.class_correct
+    for label, (hit, n) in part.per_class.items():
+        old = total.per_class.get(label, (0, 0))
+        total.per_class[label] = (old[0] + hit, old[1] + n)
+
+
+def pets_quality(args: argparse.Namespace) -> None:
+    video = SHARED / "vtest.avi"
+    if not video.is_file():
+        print(f"PETS09-S2L1: skipped ({SHARED} not found)")
+        return
+    people = parse_mot((SHARED / "gt.txt").read_text().splitlines(), scale=0.625)
+    visible = [Labelled(i, None, boxes) for i, boxes in people.items() if len(boxes) >= 20]
+    item = service.IngestItem(video, "PETS", datetime.fromisoformat("2009-01-01T12:00:00+00:00"))
+    with tempfile.TemporaryDirectory() as tmp:
+        run = index_files([item], args.workers, Path(tmp))
+        found = tracks_of(run, video.name)
+    s = score(visible, found)
+    people_tracks = sum(1 for t in found if t.label == "person")
+    print(
+        f"PETS09-S2L1: {s.found}/{s.truth} people visible ≥ 2 s covered ({s.recall:.1%}); "
+        f"{len(found)} tracks, {people_tracks} classed person; precision {s.precision:.1%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=("all", "throughput", "demo", "pets"), default="all")
+    parser.add_argument("--hours", type=float, default=1.0)
+    parser.add_argument("--width", type=int, default=1920)
+    parser.add_argument("--height", type=int, default=1080)
+    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--demo-scale", type=float, default=1.0)
+    args = parser.parse_args()
+    parts = {"throughput": throughput, "demo": demo_quality, "pets": pets_quality}
+    for name, part in parts.items():
+        if args.only in ("all", name):
+            part(args)
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""Moving blobs by background subtraction, tuned for night street footage.
+
+One stage of the detail pass: `MotionDetector.detect(frame)` takes a (reduced) `Frame` and returns
+the moving blobs as `Detection`s in source pixels. The model is a per-pixel running mean and
+running noise variance of the blurred grey image (a single Gaussian per pixel, cheaper than MOG2
+and easier to steer):
+
+- a pixel moves when it differs from the mean by more than `threshold` grey levels AND more than
+  `noise_sigmas` of its own noise, so noisy spots (sensor noise, flickering lamps, compression
+  shimmer) need more contrast than clean ones;
+- the median difference of the frame is subtracted first, so a uniform brightness change (camera
+  gain, lights switching on) moves nothing;
+- a frame whose moving share exceeds `max_foreground_frac` (a headlight sweep, a camera bump) gives
+  no detections and teaches the model nothing; when such frames last `max_skipped_frames` the
+  scene has changed for good and the background is learnt again;
+- the background starts as the per-pixel median of `warmup_frames` frames, so objects passing
+  meanwhile leave no ghost; moving pixels are not learnt (no trails), unless they keep moving
+  for `absorb_frames` (a car that parked, or the ghost of one that left);
+- opening removes speckle, closing fills holes, tiny blobs are dropped and the fragments of one
+  object (head and legs, a car split by a reflection) are merged when their boxes are close.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from cv2.typing import MatLike
+from numpy.typing import NDArray
+
+from precinct.video.types import Box, Detection, Frame, Image
+
+FloatImage = NDArray[np.float32]
+Mask = MatLike  # uint8, 255 where moving
+Rect = tuple[int, int, int, int, int]  # x0, y0, x1 (exclusive), y1 (exclusive), moving pixels
+
+
+@dataclass
+class MotionConfig:
+    """Settings of the motion stage; sizes are fractions of the working frame so that they hold
+    at any reduced resolution."""
+
+    history: int = 100  # frames the background mean remembers (learning rate = 1 / history)
+    noise_history: int = 200  # frames the per-pixel noise variance remembers
+    threshold: float = 12.0  # minimum grey-level difference (after blur) of a moving pixel
+    noise_sigmas: float = 4.0  # ... and at least this many sigmas of the pixel's own noise
+    max_noise_sigma: float = 12.0  # cap on a pixel's noise, so no pixel goes blind
+    warmup_frames: int = 11  # frames learnt (no detections) at the start, after reset() ...
+    max_foreground_frac: float = 0.25  # above this moving share a frame is a global change,
+    max_skipped_frames: int = 12  # skipped; after this many in a row the scene is learnt again
+    max_gap: float = 2.0  # seconds between frames beyond which a new span starts (reset)
+    absorb_frames: int = 100  # a pixel moving this long joins the background (≤ 254) ...
+    absorb_rate: float = 0.1  # ... at this rate per frame
+    compensate_brightness: bool = True  # subtract the frame's median difference
+    blur: int = 3  # box-blur kernel (pixels); 1 = none
+    open_size: int = 3  # morphological opening kernel (removes speckle)
+    close_size: int = 5  # morphological closing kernel (fills holes)
+    min_area_frac: float = 0.0005  # smallest blob, as a share of the frame (29 px at 320×180)
+    merge_distance_frac: float = 0.015  # fragments closer than this share of the width merge ...
+    merge_relative: float = 0.25  # ... or closer than this share of the smaller fragment's size
+
+    @property
+    def learning_rate(self) -> float:
+        return 1.0 / max(1, self.history)
+
+
+class MotionDetector:
+    """Background subtraction over the frames of one span; call `reset()` between spans."""
+
+    def __init__(self, config: MotionConfig | None = None) -> None:
+        self.config = config or MotionConfig()
+        self._open = np.ones((self.config.open_size,) * 2, np.uint8)
+        self._close = np.ones((self.config.close_size,) * 2, np.uint8)
+        self._mean: FloatImage | None = None
+        self._var: FloatImage | None = None
+        self._age: Mask | None = None  # consecutive frames each pixel has been moving (≤ 255)
+        self._one: Mask = np.ones((1, 1), np.uint8)
+        self._floor = np.float32(self.config.threshold**2)
+        self._warmup: list[FloatImage] = []
+        self._skipped = 0
+        self._last_t: float | None = None
+
+    def reset(self) -> None:
+        """Forget the background (a new span: the scene may have changed)."""
+        self._mean = None
+        self._warmup = []
+        self._skipped = 0
+
+    def detect(self, frame: Frame) -> list[Detection]:
+        gray = self._prepare(frame.image)
+        if self._new_span(frame.t, gray.shape):
+            self.reset()
+        self._last_t = frame.t
+        if self._mean is None:
+            self._warm_up(gray)
+            return []
+        square, mask = self._foreground(gray)
+        if cv2.countNonZero(mask) > self.config.max_foreground_frac * mask.size:
+            self._skip(gray)
+            return []
+        self._skipped = 0
+        self._learn(gray, square, mask)
+        return [_detection(frame, rect) for rect in self._blobs(mask)]
+
+    def _new_span(self, t: float, shape: tuple[int, ...]) -> bool:
+        """A jump in time (the next active span) or a change of size starts afresh."""
+        if self._last_t is not None and abs(t - self._last_t) > self.config.max_gap:
+            return True
+        known = [self._mean] if self._mean is not None else self._warmup[:1]
+        return any(image.shape != shape for image in known)
+
+    # -- background model ------------------------------------------------------------------
+
+    def _prepare(self, image: Image) -> FloatImage:
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+        if self.config.blur > 1:
+            gray = cv2.blur(gray, (self.config.blur, self.config.blur))
+        return gray.astype(np.float32)
+
+    def _skip(self, gray: FloatImage) -> None:
+        """A global change (headlights, a camera bump): a passing one leaves the background
+        valid; one that lasts `max_skipped_frames` means a new scene to learn."""
+        self._skipped += 1
+        if self._skipped > self.config.max_skipped_frames:
+            self.reset()
+            self._warm_up(gray)
+
+    def _warm_up(self, gray: FloatImage) -> None:
+        """Collect frames; once there are enough, the background is their per-pixel median (so
+        objects passing during the warm-up leave no ghost) and the noise their robust spread."""
+        self._warmup.append(gray)
+        if len(self._warmup) < max(1, self.config.warmup_frames):
+            return
+        stack = np.stack(self._warmup)
+        mean = np.median(stack, axis=0).astype(np.float32)
+        spread = np.median((stack - mean) ** 2, axis=0) / 0.455  # median of chi-square(1)
+        floor = (self.config.threshold / self.config.noise_sigmas) ** 2
+        self._mean = mean
+        self._var = np.clip(spread, floor / 4, self.config.max_noise_sigma**2).astype(np.float32)
+        self._age = np.zeros(gray.shape, np.uint8)
+        self._one = np.ones(gray.shape, np.uint8)
+        self._warmup = []
+
+    def _foreground(self, gray: FloatImage) -> tuple[FloatImage, Mask]:
+        """Squared difference to the background (brightness-compensated) and the moving mask."""
+        assert self._mean is not None and self._var is not None
+        diff = gray - self._mean
+        if self.config.compensate_brightness:
+            diff -= np.float32(np.median(diff[::4, ::4]))
+        square = diff * diff
+        limit = np.maximum(self._var * np.float32(self.config.noise_sigmas**2), self._floor)
+        return square, cv2.compare(square, limit, cv2.CMP_GT)
+
+    def _learn(self, gray: FloatImage, square: FloatImage, mask: Mask) -> None:
+        """Still pixels update mean and noise; moving pixels are left alone (no trails behind
+        bright objects) unless they have been moving for `absorb_frames` (a car that parked, a
+        ghost where one left), which are then absorbed fast."""
+        assert self._mean is not None and self._var is not None and self._age is not None
+        self._age = cv2.bitwise_and(cv2.add(self._age, self._one), mask)
+        still = cv2.bitwise_not(mask)
+        cv2.accumulateWeighted(gray, self._mean, self.config.learning_rate, mask=still)
+        cv2.accumulateWeighted(square, self._var, 1.0 / self.config.noise_history, mask=still)
+        np.minimum(self._var, self.config.max_noise_sigma**2, out=self._var)
+        stale = np.greater(self._age, self.config.absorb_frames).view(np.uint8)
+        cv2.accumulateWeighted(gray, self._mean, self.config.absorb_rate, mask=stale)
+
+    # -- blobs -----------------------------------------------------------------------------
+
+    def _blobs(self, mask: Mask) -> list[Rect]:
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, self._open)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self._close)
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        rects = [_rect(mask, *cv2.boundingRect(c)) for c in contours]
+        min_area = self.config.min_area_frac * mask.size
+        rects = [r for r in rects if r[4] >= min_area]
+        distance = self.config.merge_distance_frac * mask.shape[1]
+        return merge_rects(rects, distance, self.config.merge_relative)
+
+
+def _rect(mask: Mask, x: int, y: int, w: int, h: int) -> Rect:
+    return (x, y, x + w, y + h, cv2.countNonZero(mask[y : y + h, x : x + w]))
+
+
+def _detection(frame: Frame, rect: Rect) -> Detection:
+    x0, y0, x1, y1, area = rect
+    box = Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0)).scaled(frame.scale)
+    fill = area / max(1, (x1 - x0) * (y1 - y0))
+    return Detection(frame=frame.index, t=frame.t, box=box, score=min(1.0, fill))
+
+
+def merge_rects(rects: list[Rect], distance: float, relative: float) -> list[Rect]:
+    """Merge rectangles whose gap is at most `distance` pixels or `relative` times the smaller
+    one's larger side, until no two are that close."""
+    rects = list(rects)
+    while (pair := _close_pair(rects, distance, relative)) is not None:
+        i, j = pair
+        rects[i] = _union(rects[i], rects.pop(j))
+    return rects
+
+
+def _close_pair(rects: list[Rect], distance: float, relative: float) -> tuple[int, int] | None:
+    for i, a in enumerate(rects):
+        for j in range(i + 1, len(rects)):
+            if _close(a, rects[j], distance, relative):
+                return i, j
+    return None
+
+
+def _close(a: Rect, b: Rect, distance: float, relative: float) -> bool:
+    gap_x = max(a[0], b[0]) - min(a[2], b[2])
+    gap_y = max(a[1], b[1]) - min(a[3], b[3])
+    smaller = min(max(a[2] - a[0], a[3] - a[1]), max(b[2] - b[0], b[3] - b[1]))
+    return max(gap_x, gap_y) <= max(distance, relative * smaller)
+
+
+def _union(a: Rect, b: Rect) -> Rect:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]), a[4] + b[4])

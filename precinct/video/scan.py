@@ -1,0 +1,235 @@
+"""The scan pipeline for one footage file: triage → decode active spans → motion → tracker →
+crops → classes → summaries. Reads the file, touches no database (the index stores results).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from precinct.video import decode, features
+from precinct.video.classify import (
+    Classifier,
+    CropVerifier,
+    Detector,
+    OnnxDetector,
+    PersonDetector,
+    square_crop,
+    ssdlite_model,
+)
+from precinct.video.motion import MotionConfig, MotionDetector
+from precinct.video.track import Tracker, TrackerConfig
+from precinct.video.triage import Span, Triage, TriageConfig
+from precinct.video.types import Box, Calibration, Crop, Track, TrackSummary
+
+ENGINE_VERSION = "scan-1"
+EDGE_MARGIN_PX = 4
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Everything that changes what a scan finds; its hash names the engine in the index."""
+
+    width: int = 384
+    step: int = 1
+    crop_candidates: int = 4
+    person_detector: bool = True
+    onnx_model: str = ""
+    motion: MotionConfig = field(default_factory=MotionConfig)
+    tracker: TrackerConfig = field(default_factory=TrackerConfig)
+    triage: TriageConfig = field(default_factory=TriageConfig)
+
+    def engine_id(self) -> str:
+        text = json.dumps(asdict(self), sort_keys=True, default=str)
+        return f"{ENGINE_VERSION}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class ScannedTrack:
+    summary: TrackSummary
+    boxes: NDArray[np.float32]  # rows: frame (0-based), left, top, width, height
+    crop_jpeg: bytes | None
+    crop_frame: int | None
+
+
+@dataclass
+class ScanOutcome:
+    path: str
+    duration_s: float
+    active_s: float
+    decoded_frames: int
+    seconds: float
+    tracks: list[ScannedTrack]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    """Accumulates wall time per stage for the scan report."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - started
+
+
+def track_boxes(track: Track) -> NDArray[np.float32]:
+    rows = [(p.frame, p.box.x, p.box.y, p.box.w, p.box.h) for p in track.points]
+    return np.asarray(rows, dtype=np.float32).reshape(-1, 5)
+
+
+def _touches_edge(box: Box, size: tuple[int, int]) -> bool:
+    width, height = size
+    return (
+        box.x < EDGE_MARGIN_PX
+        or box.y < EDGE_MARGIN_PX
+        or box.x + box.w > width - EDGE_MARGIN_PX
+        or box.y + box.h > height - EDGE_MARGIN_PX
+    )
+
+
+def crop_candidates(track: Track, size: tuple[int, int], count: int) -> list[int]:
+    """Frames where the track is largest and fully inside the picture (spread over the track)."""
+    inside = [p for p in track.points if not _touches_edge(p.box, size)] or track.points
+    ranked = sorted(inside, key=lambda p: p.box.area, reverse=True)
+    chosen: list[int] = []
+    for point in ranked:
+        if all(abs(point.frame - other) > 5 for other in chosen):
+            chosen.append(point.frame)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _cut(image: NDArray[np.uint8], box: Box, pad: float = 0.1) -> NDArray[np.uint8]:
+    height, width = image.shape[:2]
+    x0 = int(max(0, box.x - box.w * pad))
+    y0 = int(max(0, box.y - box.h * pad))
+    x1 = int(min(width, box.x + box.w * (1 + pad)))
+    y1 = int(min(height, box.y + box.h * (1 + pad)))
+    return image[y0 : max(y1, y0 + 1), x0 : max(x1, x0 + 1)].copy()
+
+
+def make_crops(
+    track: Track, frames: dict[int, NDArray[np.uint8]], context: bool = False
+) -> list[Crop]:
+    """Crops of the track at the given frames: tight (for display) or square with context
+    around the object (what a detector needs to recognise it)."""
+    by_frame = {p.frame: p for p in track.points}
+    crops = []
+    for index, image in frames.items():
+        point = by_frame.get(index)
+        if point is None:
+            continue
+        pixels = square_crop(image, point.box) if context else _cut(image, point.box)
+        crops.append(Crop(index, point.t, point.box, pixels, features.sharpness(pixels)))
+    return crops
+
+
+def build_classifier(config: ScanConfig, models_dir: Path) -> Classifier:
+    """Kinematics, plus crop verification by the packaged person detector and/or a site's ONNX
+    detector when configured."""
+    detector: Detector | None = None
+    if config.onnx_model:
+        detector = OnnxDetector(Path(config.onnx_model))
+    elif config.person_detector and ssdlite_model() is not None:
+        detector = PersonDetector(models_dir)
+    return Classifier(verifier=CropVerifier(detector, pad=0.0) if detector else None)
+
+
+def encode_jpeg(image: NDArray[np.uint8]) -> bytes:
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not ok:
+        raise ValueError("could not encode crop as JPEG")
+    return bytes(data.tobytes())
+
+
+class Scanner:
+    """Scans one file at a time; holds the (expensive) classifier between files."""
+
+    def __init__(
+        self,
+        config: ScanConfig,
+        classifier: Classifier | None = None,
+        calibration: Calibration | None = None,
+    ) -> None:
+        self.config = config
+        self.classifier = classifier if classifier is not None else Classifier()
+        self.calibration = calibration
+
+    def scan(self, path: Path) -> ScanOutcome:
+        clock, started = _Clock(), time.perf_counter()
+        with clock.stage("triage"):
+            triage = Triage(self.config.triage).spans(path)
+        tracks, decoded = self._detail_pass(path, triage.spans, clock)
+        size = decode.video_size(path)
+        with clock.stage("crops"):
+            wanted = {
+                t.track_id: crop_candidates(t, size, self.config.crop_candidates) for t in tracks
+            }
+            images = decode.frames_at(path, {f for fs in wanted.values() for f in fs})
+        with clock.stage("classify"):
+            scanned = [self._finish(t, images, wanted[t.track_id], size) for t in tracks]
+        return ScanOutcome(
+            path=str(path),
+            duration_s=triage.duration,
+            active_s=triage.active_s,
+            decoded_frames=decoded,
+            seconds=time.perf_counter() - started,
+            tracks=scanned,
+            timings=clock.totals,
+        )
+
+    def _detail_pass(
+        self, path: Path, spans: Sequence[Span], clock: _Clock
+    ) -> tuple[list[Track], int]:
+        motion = MotionDetector(self.config.motion)
+        tracker = Tracker(self.config.tracker)
+        decoded = 0
+        frames = decode.iter_frames(path, spans, width=self.config.width, step=self.config.step)
+        while True:
+            with clock.stage("decode"):
+                frame = next(frames, None)
+            if frame is None:
+                break
+            decoded += 1
+            with clock.stage("motion"):
+                detections = motion.detect(frame)
+            with clock.stage("track"):
+                tracker.update(detections, frame.t, frame.index)
+        return tracker.finish(), decoded
+
+    def _finish(
+        self,
+        track: Track,
+        images: dict[int, NDArray[np.uint8]],
+        frames: list[int],
+        size: tuple[int, int],
+    ) -> ScannedTrack:
+        chosen = {f: images[f] for f in frames if f in images}
+        crops = make_crops(track, chosen)
+        best = features.choose_best(crops, frame_size=size) if crops else None
+        context = make_crops(track, chosen, context=True)
+        object_class, confidence = self.classifier.classify(track, size, context)
+        colours = features.dominant_colours(best.image) if best is not None else ()
+        summary = features.summarise(track, object_class, confidence, colours, self.calibration)
+        return ScannedTrack(
+            summary=summary,
+            boxes=track_boxes(track),
+            crop_jpeg=encode_jpeg(best.image) if best is not None else None,
+            crop_frame=best.frame if best is not None else None,
+        )

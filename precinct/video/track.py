@@ -1,0 +1,268 @@
+"""Multi-object tracking of moving blobs: a Kalman filter per object, Hungarian assignment.
+
+`Tracker.update(detections, t, frame)` is fed every processed frame of a span (also frames with no
+detections, so that time passes for the tracks); `finish()` ends the span and returns the
+confirmed tracks, numbered in order of their first frame.
+
+- State per track: centre, width, height and their velocities in source pixels and pixels per
+  second, constant-velocity model with dt taken from the frame times (frames may be skipped).
+  Noises are proportional to the box size, so one setting fits a far walker and a near bus.
+- Cost: a mix of 1 − IoU and the centre's Mahalanobis distance (normalised by the gate), gated by
+  that distance or a good IoU, and by the change of size. The gate widens with the filter's own
+  uncertainty: wide for a new track whose speed is unknown (a fast car jumps a box length per
+  frame), narrow for a steady one, wider again while a track coasts through a gap.
+- Confirmed tracks are matched first, then tentative ones, then new tentative tracks start.
+- Birth after `min_hits` consecutive matches; death `max_missed` seconds after the last match.
+- Crossings: a blob that covers half or more of the predicted boxes of two confirmed tracks moving
+  apart (two people passing merge into one blob) updates none of them; they coast on their
+  predictions, count as seen while the blob covers them, and pick up their own blobs when these
+  separate. Tracks moving together (fragments of one object) may share a blob as usual.
+- Gaps: frames without a matched detection (missed or merged blobs) are LEFT OUT of the track's
+  points; a track's points are the filtered boxes at the frames where it was matched.
+- Kept tracks have at least `min_points` points, last `min_duration` seconds and travel
+  `min_travel` box sizes (flickering lamps and swaying branches stay put and are dropped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+
+from precinct.video.types import Box, Detection, Track, TrackPoint
+
+Vector = NDArray[np.float64]
+Matrix = NDArray[np.float64]
+INFEASIBLE = 1e6
+
+
+@dataclass
+class TrackerConfig:
+    min_hits: int = 3  # consecutive matches before a track is confirmed
+    max_missed: float = 1.0  # seconds without a match before a track ends
+    min_points: int = 4  # a kept track has at least this many points ...
+    min_duration: float = 0.1  # ... spans at least this many seconds ...
+    min_travel: float = 0.5  # ... and its centre moves at least this many box sizes
+    gate_sigmas: float = 3.0  # Mahalanobis gate on the predicted centre
+    iou_accept: float = 0.5  # a pair with at least this IoU is feasible whatever the distance
+    iou_weight: float = 0.5  # cost = w × (1 − IoU) + (1 − w) × distance / gate
+    max_size_ratio: float = 3.0  # width or height may change at most this factor per match
+    crossing_speed: float = 0.3  # tracks moving apart this fast (box sizes/s) share no blob
+    measure_noise: float = 0.15  # std of a measured centre or side, in box sizes
+    accel_noise: float = 3.0  # std of acceleration, box sizes per second²
+    init_speed: float = 20.0  # std of a new track's unknown speed, box sizes per second
+    first_id: int = 1
+
+
+class KalmanBox:
+    """Constant-velocity Kalman filter over (cx, cy, w, h); noises scale with the box size."""
+
+    def __init__(self, box: Box, config: TrackerConfig) -> None:
+        self.config = config
+        self.x: Vector = np.array([box.cx, box.cy, box.w, box.h, 0, 0, 0, 0], np.float64)
+        size = max(box.w, box.h, 1.0)
+        pos, speed = config.measure_noise * size, config.init_speed * size
+        self.p: Matrix = np.diag([pos**2] * 4 + [speed**2] * 2 + [(speed / 4) ** 2] * 2)
+
+    @property
+    def size(self) -> float:
+        return max(float(self.x[2]), float(self.x[3]), 1.0)
+
+    @property
+    def box(self) -> Box:
+        w, h = max(float(self.x[2]), 1.0), max(float(self.x[3]), 1.0)
+        return Box(float(self.x[0]) - w / 2, float(self.x[1]) - h / 2, w, h)
+
+    def predict(self, dt: float) -> None:
+        f = np.eye(8)
+        f[:4, 4:] = np.eye(4) * dt
+        sigma = self.config.accel_noise * self.size
+        block = np.array([[dt**4 / 4, dt**3 / 2], [dt**3 / 2, dt**2]]) * sigma**2
+        q = np.kron(block, np.eye(4))
+        self.x = f @ self.x
+        self.p = f @ self.p @ f.T + q
+
+    def update(self, box: Box) -> None:
+        z = np.array([box.cx, box.cy, box.w, box.h])
+        s = self.p[:4, :4] + self._r()
+        gain = self.p[:, :4] @ np.linalg.inv(s)
+        self.x = self.x + gain @ (z - self.x[:4])
+        self.p = self.p - gain @ self.p[:4, :]
+
+    def distances(self, centres: Matrix) -> Vector:
+        """Mahalanobis distances of n centres (n×2) from the predicted centre."""
+        y = centres - self.x[:2]
+        s_inv = np.linalg.inv(self.p[:2, :2] + self._r()[:2, :2])
+        squared: Vector = np.einsum("ni,ij,nj->n", y, s_inv, y)
+        return np.sqrt(squared)
+
+    def _r(self) -> Matrix:
+        return np.eye(4) * (self.config.measure_noise * self.size) ** 2
+
+
+@dataclass
+class _Live:
+    """A track being followed: its filter, its state time, and the points seen so far."""
+
+    kalman: KalmanBox
+    t: float
+    last_seen: float  # last time a blob was matched to it, or covered it in a crossing
+    hits: int = 1
+    confirmed: bool = False
+    points: list[TrackPoint] = field(default_factory=list)
+
+
+class Tracker:
+    """Follows blobs across the frames of a span; one instance can serve many spans."""
+
+    def __init__(self, config: TrackerConfig | None = None) -> None:
+        self.config = config or TrackerConfig()
+        self._live: list[_Live] = []
+        self._done: list[_Live] = []
+        self._next_id = self.config.first_id
+
+    def update(self, detections: list[Detection], t: float, frame: int) -> None:
+        self._retire_stale(t)
+        for live in self._live:
+            live.kalman.predict(max(0.0, t - live.t))
+            live.t = t
+        free = self._set_aside_crossings(detections, t)
+        confirmed = [live for live in self._live if live.confirmed]
+        tentative = [live for live in self._live if not live.confirmed]
+        free = self._match(confirmed, free, frame)
+        free = self._match(tentative, free, frame)
+        self._drop_missed_tentative(t)
+        self._live += [self._start(det, t, frame) for det in free]
+
+    def finish(self) -> list[Track]:
+        """End the span: return its kept tracks (ids increasing with the first frame)."""
+        self._done += [live for live in self._live if live.confirmed]
+        kept = sorted(filter(self._keep, self._done), key=lambda live: live.points[0].frame)
+        self._live, self._done = [], []
+        tracks = [Track(self._next_id + i, live.points) for i, live in enumerate(kept)]
+        self._next_id += len(tracks)
+        return tracks
+
+    def _set_aside_crossings(self, detections: list[Detection], t: float) -> list[Detection]:
+        """Set aside blobs covering half or more of the predicted boxes of confirmed tracks that
+        move apart (a crossing): those tracks coast, and count as seen. Fragments of one object
+        move together and may merge again."""
+        confirmed = [live for live in self._live if live.confirmed]
+        if len(confirmed) < 2:
+            return detections
+        predicted = _boxes([live.kalman.box for live in confirmed])
+        free: list[Detection] = []
+        for det in detections:
+            covered = np.flatnonzero(_intersections(det.box, predicted) >= 0.5 * _areas(predicted))
+            crossing = [confirmed[k] for k in covered] if len(covered) > 1 else []
+            if crossing and self._apart(crossing):
+                for live in crossing:
+                    live.last_seen = t
+            else:
+                free.append(det)
+        return free
+
+    def _apart(self, lives: list[_Live]) -> bool:
+        """Whether any two of the tracks move apart faster than `crossing_speed`."""
+        for i, a in enumerate(lives):
+            for b in lives[i + 1 :]:
+                relative = float(np.hypot(*(a.kalman.x[4:6] - b.kalman.x[4:6])))
+                if relative > self.config.crossing_speed * min(a.kalman.size, b.kalman.size):
+                    return True
+        return False
+
+    def _match(self, lives: list[_Live], dets: list[Detection], frame: int) -> list[Detection]:
+        """Assign detections to tracks; return the detections left over."""
+        if not lives or not dets:
+            return dets
+        boxes = _boxes([det.box for det in dets])
+        cost = np.stack([self._costs(live, boxes) for live in lives])
+        used: set[int] = set()
+        for i, j in zip(*linear_sum_assignment(cost), strict=True):
+            if cost[i, j] < INFEASIBLE:
+                self._hit(lives[i], dets[j], frame)
+                used.add(int(j))
+        return [det for j, det in enumerate(dets) if j not in used]
+
+    def _costs(self, live: _Live, boxes: Matrix) -> Vector:
+        """Cost of matching one track to each of n boxes (n×4: x, y, w, h), gated."""
+        predicted = live.kalman.box
+        iou = _ious(predicted, boxes)
+        distance = live.kalman.distances(boxes[:, :2] + boxes[:, 2:] / 2) / self.config.gate_sigmas
+        gated = (distance <= 1) | (iou >= self.config.iou_accept)
+        gated &= _size_ratios(predicted, boxes) <= self.config.max_size_ratio
+        w = self.config.iou_weight
+        cost = w * (1 - iou) + (1 - w) * np.minimum(distance, 1.0)
+        return np.where(gated, cost, INFEASIBLE)
+
+    def _hit(self, live: _Live, det: Detection, frame: int) -> None:
+        live.kalman.update(det.box)
+        live.hits += 1
+        live.last_seen = live.t
+        live.confirmed = live.confirmed or live.hits >= self.config.min_hits
+        live.points.append(TrackPoint(frame, live.t, live.kalman.box))
+
+    def _start(self, det: Detection, t: float, frame: int) -> _Live:
+        live = _Live(KalmanBox(det.box, self.config), t, t)
+        live.points.append(TrackPoint(frame, t, det.box))
+        return live
+
+    def _retire_stale(self, t: float) -> None:
+        """End confirmed tracks unseen for over `max_missed` s (before matching, so that a track
+        from before a gap between spans never catches a blob after it)."""
+        stale = [live for live in self._live if t - live.last_seen > self.config.max_missed]
+        self._done += [live for live in stale if live.confirmed]
+        self._live = [live for live in self._live if t - live.last_seen <= self.config.max_missed]
+
+    def _drop_missed_tentative(self, t: float) -> None:
+        """A tentative track dies at its first miss."""
+        self._live = [live for live in self._live if live.confirmed or live.last_seen >= t]
+
+    def _keep(self, live: _Live) -> bool:
+        points, config = live.points, self.config
+        if len(points) < config.min_points or points[-1].t - points[0].t < config.min_duration:
+            return False
+        return _travel(points) >= config.min_travel * _median_size(points)
+
+
+def _boxes(boxes: list[Box]) -> Matrix:
+    """n boxes as an n×4 array (x, y, w, h)."""
+    return np.array([[b.x, b.y, b.w, b.h] for b in boxes], np.float64).reshape(-1, 4)
+
+
+def _areas(boxes: Matrix) -> Vector:
+    areas: Vector = boxes[:, 2] * boxes[:, 3]
+    return areas
+
+
+def _intersections(box: Box, boxes: Matrix) -> Vector:
+    ix = np.minimum(box.x + box.w, boxes[:, 0] + boxes[:, 2]) - np.maximum(box.x, boxes[:, 0])
+    iy = np.minimum(box.y + box.h, boxes[:, 1] + boxes[:, 3]) - np.maximum(box.y, boxes[:, 1])
+    inter: Vector = np.clip(ix, 0, None) * np.clip(iy, 0, None)
+    return inter
+
+
+def _ious(box: Box, boxes: Matrix) -> Vector:
+    inter = _intersections(box, boxes)
+    union = box.area + _areas(boxes) - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+
+
+def _size_ratios(box: Box, boxes: Matrix) -> Vector:
+    """The largest factor by which width or height differ, per box."""
+    sides = np.maximum(boxes[:, 2:], 1e-9)
+    ratio = sides / np.array([box.w, box.h])
+    worst: Vector = np.max(np.maximum(ratio, 1 / ratio), axis=1)
+    return worst
+
+
+def _travel(points: list[TrackPoint]) -> float:
+    xs = [p.box.cx for p in points]
+    ys = [p.box.cy for p in points]
+    return float(np.hypot(max(xs) - min(xs), max(ys) - min(ys)))
+
+
+def _median_size(points: list[TrackPoint]) -> float:
+    return float(np.median([max(p.box.w, p.box.h) for p in points]))
