@@ -31,7 +31,8 @@ class VideoStage:
     truth: FootageTruth
     scan: index.ScanSummary
     sightings: list[Sighting]
-    passers_found: int
+    passers_found: int  # ≥ half of the passer's frames covered (IoU ≥ 0.3)
+    passers_seen: int  # ≥ 1 s of the passer covered
 
 
 def _ingest(db: Database, truth: FootageTruth) -> dict[str, int]:
@@ -74,15 +75,17 @@ def run_video_stage(
     truth = render_night(spec, data_dir / "footage", progress)
     footage = _ingest(db, truth)
     summary = index.scan_footage(db, DEMO_ACTOR, index.ScanRequest(data_dir, ScanConfig()))
-    found, sightings = 0, []
+    found, seen, sightings = 0, 0, []
     with db.read() as session:
         for code, footage_id in footage.items():
             tracks = index.footage_tracks(session, footage_id)
             passers = [p for p in truth.passers if p.camera == code]
-            found += score([_truth_box(p) for p in passers], [_labelled(t) for t in tracks]).found
+            boxes, labelled = [_truth_box(p) for p in passers], [_labelled(t) for t in tracks]
+            found += score(boxes, labelled).found
+            seen += score(boxes, labelled, min_frames=spec.fps).found
             sightings += [Sighting(p, _best_track(p, tracks)) for p in passers if p.is_suspect]
     sightings.sort(key=lambda s: truth.when(s.truth, s.truth.enter_t))
-    return VideoStage(truth, summary, sightings, found)
+    return VideoStage(truth, summary, sightings, found, seen)
 
 
 def video_lines(stage: VideoStage) -> list[str]:
@@ -93,8 +96,9 @@ def video_lines(stage: VideoStage) -> list[str]:
         f"{s.wall_s:.0f} s ({s.footage_hours_per_minute:.2f} footage-h/min, "
         f"{s.active_s / max(s.footage_s, 1):.0%} of the time active)",
         f"  {s.tracks} tracks: " + ", ".join(f"{k} {v}" for k, v in sorted(s.by_class.items())),
-        f"  passers found {stage.passers_found}/{len(stage.truth.passers)} "
-        "(against the rendered ground truth)",
+        f"  passers (against the rendered ground truth): {stage.passers_seen}/"
+        f"{len(stage.truth.passers)} tracked for ≥ 1 s, {stage.passers_found} for ≥ half "
+        "of their visible frames",
         "  the suspect's sightings:",
     ]
     for sighting in stage.sightings:
