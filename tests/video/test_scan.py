@@ -192,3 +192,21 @@ def test_killed_scan_resumes_without_redoing_finished_files(
 def _scans(db: Database) -> int:
     with db.read() as session:
         return session.scalar(select(func.count(Scan.id))) or 0
+
+
+def test_parallel_workers_store_every_file(
+    sqlite_db: Database, admin: Actor, tmp_path: Path, clip: tuple[Path, dict[str, dict[int, Box]]]
+) -> None:
+    second = tmp_path / "C02_20241215020000.mp4"
+    make_clip(second, seconds=12, seed=5)
+    with sqlite_db.write() as session:
+        service.ingest(
+            session,
+            admin,
+            [service.IngestItem(clip[0], "C01", START), service.IngestItem(second, "C02", START)],
+            create_camera=True,
+        )
+    summary = index.scan_footage(sqlite_db, admin, index.ScanRequest(tmp_path, FAST, workers=2))
+    assert summary.files == 2 and not summary.failed
+    with sqlite_db.read() as session:
+        assert session.scalar(select(func.count(Scan.id))) == 2
