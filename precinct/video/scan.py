@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from precinct.video import decode, features
+from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
     CropVerifier,
@@ -28,7 +29,7 @@ from precinct.video.classify import (
 )
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
-from precinct.video.triage import Span, Triage, TriageConfig
+from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
 from precinct.video.types import Box, Calibration, Crop, Track, TrackSummary
 
 ENGINE_VERSION = "scan-1"
@@ -47,6 +48,7 @@ class ScanConfig:
     motion: MotionConfig = field(default_factory=MotionConfig)
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     triage: TriageConfig = field(default_factory=TriageConfig)
+    busy: BusyConfig = field(default_factory=BusyConfig)
 
     def engine_id(self) -> str:
         text = json.dumps(asdict(self), sort_keys=True, default=str)
@@ -175,7 +177,8 @@ class Scanner:
         clock, started = _Clock(), time.perf_counter()
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
-        tracks, decoded = self._detail_pass(path, triage.spans, clock)
+            spans = self._guard_busy(path, triage)
+        tracks, decoded = self._detail_pass(path, spans, clock)
         size = decode.video_size(path)
         with clock.stage("crops"):
             wanted = {
@@ -187,12 +190,20 @@ class Scanner:
         return ScanOutcome(
             path=str(path),
             duration_s=triage.duration,
-            active_s=triage.active_s,
+            active_s=sum(span.duration for span in spans),
             decoded_frames=decoded,
             seconds=time.perf_counter() - started,
             tracks=scanned,
             timings=clock.totals,
         )
+
+    def _guard_busy(self, path: Path, triage: TriageResult) -> list[Span]:
+        """Triage judges activity against the file's quiet stretches; a scene that is never
+        quiet needs the keyframe check against the empty scene (see `busy`)."""
+        if triage.active_s >= self.config.busy.min_active_share * triage.duration:
+            return list(triage.spans)
+        extra = [s for s in busy_spans(path, self.config.busy) if s.start_t < triage.duration]
+        return merge_spans([*triage.spans, *extra])
 
     def _detail_pass(
         self, path: Path, spans: Sequence[Span], clock: _Clock
