@@ -14,12 +14,13 @@ cores). A truncated or damaged file ends the iteration at the damage, with a war
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 SEEK_GAP_S = 3.0
 """A wanted time less than this ahead of the decoder is reached by decoding on, not seeking."""
+
+THREADS = 0
+"""Decoder threads per file: 0 lets FFmpeg choose (best for one file at a time); scan worker
+processes, which already run one per core, set 1 to avoid oversubscribing the cores."""
 
 INTERPOLATION = "AREA"
 """libswscale's area averaging: about half the cost of its default (bicubic) when reducing
@@ -71,6 +76,7 @@ def _reading(path: Path) -> Iterator[_Reader]:
     with av.open(str(path)) as container:
         stream = video_stream(container, path)
         stream.thread_type = "AUTO"  # frame and slice threads
+        stream.thread_count = THREADS
         yield _Reader(container, stream, path)
 
 
@@ -144,17 +150,24 @@ class _Size:
 
 
 def iter_frames(
-    path: Path, spans: Sequence[Span], width: int = 384, step: int = 1
+    path: Path, spans: Sequence[Span], width: int = 384, step: int = 1, grey: bool = False
 ) -> Iterator[Frame]:
-    """The frames inside `spans` (overlaps merged), reduced to `width` (aspect kept), BGR;
-    with `step` > 1 only frames whose index is a multiple of `step`."""
+    """The frames inside `spans` (overlaps merged), reduced to `width` (aspect kept), BGR —
+    or, with `grey`, the luma plane only (no colour conversion: what motion needs, at about
+    half the cost); with `step` > 1 only frames whose index is a multiple of `step`."""
+    convert = _luma if grey else _bgr
     with _reading(path) as reader:
         size = _Size.reduced(reader.stream, width)
         for span in merge_spans(spans):
-            yield from _span_frames(reader, span, size, max(1, step))
+            yield from _span_frames(reader, span, size, max(1, step), convert)
 
 
-def _span_frames(reader: _Reader, span: Span, size: _Size, step: int) -> Iterator[Frame]:
+Converter = Callable[["_Reader", av.VideoFrame, "_Size"], Image]
+
+
+def _span_frames(
+    reader: _Reader, span: Span, size: _Size, step: int, convert: Converter
+) -> Iterator[Frame]:
     reader.reach(span.start_t)
     while (item := reader.next()) is not None:
         t, frame = item
@@ -163,7 +176,7 @@ def _span_frames(reader: _Reader, span: Span, size: _Size, step: int) -> Iterato
             return
         index = reader.clock.index(t)
         if t >= span.start_t and index % step == 0:
-            yield Frame(index, t, _bgr(reader, frame, size), size.scale)
+            yield Frame(index, t, convert(reader, frame, size), size.scale)
 
 
 def frames_at(path: Path, indices: Iterable[int]) -> dict[int, Image]:
@@ -199,6 +212,23 @@ def _bgr(reader: _Reader, frame: av.VideoFrame, size: _Size | None = None) -> Im
             frame, size.width, size.height, "bgr24", interpolation=INTERPOLATION
         )
     return np.ascontiguousarray(converted.to_ndarray(), dtype=np.uint8)
+
+
+LUMA_FORMATS = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "nv12"})
+
+
+def _luma(reader: _Reader, frame: av.VideoFrame, size: _Size) -> Image:
+    """The Y plane read in place (8-bit planar formats) and reduced by area averaging."""
+    if frame.format.name not in LUMA_FORMATS:
+        small = reader.reformatter.reformat(
+            frame, size.width, size.height, "gray", interpolation=INTERPOLATION
+        )
+        return np.ascontiguousarray(small.to_ndarray(), dtype=np.uint8)
+    plane = frame.planes[0]
+    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
+    luma = rows[:, : plane.width]
+    reduced = cv2.resize(luma, (size.width, size.height), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(reduced, dtype=np.uint8)
 
 
 def video_size(path: Path) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.core.db import Database
+from precinct.video import decode
 from precinct.video.scan import (
     ScanConfig,
     ScannedTrack,
@@ -118,6 +119,7 @@ def _init_worker(config: ScanConfig, models_dir: Path) -> None:
     import cv2
 
     cv2.setNumThreads(1)
+    decode.THREADS = 1  # one worker per core already
     _scanner = Scanner(config, build_classifier(config, models_dir))
 
 

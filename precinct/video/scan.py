@@ -211,7 +211,9 @@ class Scanner:
         motion = MotionDetector(self.config.motion)
         tracker = Tracker(self.config.tracker)
         decoded = 0
-        frames = decode.iter_frames(path, spans, width=self.config.width, step=self.config.step)
+        frames = decode.iter_frames(
+            path, spans, width=self.config.width, step=self.config.step, grey=True
+        )
         while True:
             with clock.stage("decode"):
                 frame = next(frames, None)

@@ -126,3 +126,17 @@ def test_video_size_and_duration(clips: dict[str, Path]) -> None:
     for path in clips.values():
         assert video_size(path) == (WIDTH, HEIGHT)
         assert duration(path) == pytest.approx(SECONDS, abs=0.05)
+
+
+def test_grey_frames_match_the_bgr_frames_but_for_the_luma_offset(clips: dict[str, Path]) -> None:
+    import cv2
+
+    spans = [Span(2.0, 3.0)]
+    colour = list(iter_frames(clips["mp4"], spans, width=160))
+    grey = list(iter_frames(clips["mp4"], spans, width=160, grey=True))
+    assert [f.index for f in grey] == [f.index for f in colour]
+    assert grey[0].image.shape == colour[0].image.shape[:2] and grey[0].scale == colour[0].scale
+    for g, c in zip(grey, colour, strict=True):
+        expected = cv2.cvtColor(c.image, cv2.COLOR_BGR2GRAY).astype(np.int16)
+        diff = g.image.astype(np.int16) - expected  # luma is limited range: a steady offset
+        assert np.abs(diff - np.median(diff)).mean() < 3
