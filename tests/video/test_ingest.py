@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import av
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -24,26 +23,9 @@ from precinct.video import service
 from precinct.video.service import IngestError, IngestItem
 from precinct.video.store import Footage
 
+from .clips import make_clip
+
 T0 = datetime(2024, 12, 15, 2, 0, tzinfo=UTC)
-
-
-def make_clip(path: Path, seconds: int = 3, shift: int = 0) -> Path:
-    """A tiny H.264 clip (320x240, 25 fps); `shift` changes the picture, hence the hash."""
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
-        stream.options = {"g": "50", "preset": "ultrafast"}
-        for i in range(seconds * 25):
-            frame = av.VideoFrame(320, 240, "rgb24")
-            row = bytes(
-                (x * 3 + (i + shift) * 7 + c * 50) % 256 for x in range(320) for c in range(3)
-            )
-            frame.planes[0].update(row * 240)
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
 
 
 def sha(path: Path) -> str:
