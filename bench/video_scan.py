@@ -30,10 +30,10 @@ from precinct.core.access import Actor
 from precinct.core.auth import Role
 from precinct.core.db import Database
 from precinct.demo.video import FootageSpec, FootageTruth, render_benchmark_set, render_night
+from precinct.demo.video_stage import truth_labelled
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, Scores, parse_mot, score
 from precinct.video.scan import ScanConfig
-from precinct.video.types import Box
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "video" / "PETS09-S2L1"
@@ -89,10 +89,7 @@ def throughput(args: argparse.Namespace) -> None:
         s = run.summary
         ffmpeg_s = ffmpeg_decode_seconds(truth.folder / f.file for f in truth.files)
     footage_h = s.footage_s / 3600
-    print(
-        f"footage: {len(truth.files)} files, {footage_h:.2f} h, "
-        f"{sum((truth.folder / f.file).stat().st_size for f in truth.files) / 1e9:.2f} GB"
-    )
+    print(f"footage: {len(truth.files)} files, {footage_h:.2f} h, {_gb(truth):.2f} GB")
     print(
         f"scan:   {s.wall_s:7.1f} s  {s.footage_hours_per_minute:6.2f} footage-h/min  "
         f"(active share {s.active_s / s.footage_s:.1%}, {s.tracks} tracks, workers "
@@ -114,15 +111,7 @@ def _gb(truth: FootageTruth) -> float:
 
 def tracks_of(run: Indexed, name: str) -> list[Labelled]:
     with run.db.read() as session:
-        rows = index.footage_tracks(session, run.footage[name])
-        return [
-            Labelled(
-                t.track_no,
-                t.object_class,
-                {int(b[0]): Box(*map(float, b[1:])) for b in index.unpack_boxes(t.boxes)},
-            )
-            for t in rows
-        ]
+        return [index.labelled(t) for t in index.footage_tracks(session, run.footage[name])]
 
 
 def print_scores(title: str, s: Scores) -> None:
@@ -142,13 +131,7 @@ def demo_quality(args: argparse.Namespace) -> None:
         run = index_files(items_of(truth), args.workers, Path(tmp))
         total, lenient = Scores(), Scores()
         for f in truth.files:
-            passers = [
-                Labelled(
-                    p.id, str(p.object_class), {b[0] - 1: Box(*map(float, b[1:])) for b in p.boxes}
-                )
-                for p in truth.passers
-                if p.camera == f.camera
-            ]
+            passers = [truth_labelled(p) for p in truth.passers if p.camera == f.camera]
             found = tracks_of(run, f.file)
             _add(total, score(passers, found))
             _add(lenient, score(passers, found, min_frames=spec.fps))

@@ -12,7 +12,7 @@ from precinct.core.db import Database
 from precinct.demo.common import TZ, Progress
 from precinct.demo.video import FootageSpec, FootageTruth, PasserTruth, render_night
 from precinct.video import index, service
-from precinct.video.evaluate import Labelled, score
+from precinct.video.evaluate import Labelled, overlap_frames, score
 from precinct.video.scan import ScanConfig
 from precinct.video.store import VideoTrack
 from precinct.video.types import Box
@@ -43,27 +43,17 @@ def _ingest(db: Database, truth: FootageTruth) -> dict[str, int]:
         return {f.camera.code: f.id for f in service.list_footage(session, DEMO_ACTOR, None)}
 
 
-def _labelled(track: VideoTrack) -> Labelled:
-    boxes = {int(b[0]): Box(*map(float, b[1:])) for b in index.unpack_boxes(track.boxes)}
-    return Labelled(track.id, track.object_class, boxes)
-
-
-def _truth_box(passer: PasserTruth) -> Labelled:
+def truth_labelled(passer: PasserTruth) -> Labelled:
+    """A rendered passer as `evaluate` scores it (its truth boxes are 1-based frames)."""
     boxes = {b[0] - 1: Box(*map(float, b[1:])) for b in passer.boxes}
     return Labelled(passer.id, str(passer.object_class), boxes)
 
 
-def _best_track(passer: PasserTruth, tracks: list[VideoTrack]) -> VideoTrack | None:
+def _best_track(target: Labelled, tracks: list[tuple[VideoTrack, Labelled]]) -> VideoTrack | None:
     """The reported track that covers most of the passer's frames (IoU ≥ 0.3), if any."""
-    target = _truth_box(passer)
     best, best_frames = None, 0
-    for track in tracks:
-        mine = _labelled(track)
-        frames = sum(
-            1
-            for f in target.boxes.keys() & mine.boxes.keys()
-            if target.boxes[f].iou(mine.boxes[f]) >= 0.3
-        )
+    for track, mine in tracks:
+        frames = len(overlap_frames(target, mine, 0.3))
         if frames > best_frames:
             best, best_frames = track, frames
     return best
@@ -78,12 +68,12 @@ def run_video_stage(
     found, seen, sightings = 0, 0, []
     with db.read() as session:
         for code, footage_id in footage.items():
-            tracks = index.footage_tracks(session, footage_id)
-            passers = [p for p in truth.passers if p.camera == code]
-            boxes, labelled = [_truth_box(p) for p in passers], [_labelled(t) for t in tracks]
+            tracks = [(t, index.labelled(t)) for t in index.footage_tracks(session, footage_id)]
+            passers = [(p, truth_labelled(p)) for p in truth.passers if p.camera == code]
+            boxes, labelled = [b for _, b in passers], [lab for _, lab in tracks]
             found += score(boxes, labelled).found
             seen += score(boxes, labelled, min_frames=spec.fps).found
-            sightings += [Sighting(p, _best_track(p, tracks)) for p in passers if p.is_suspect]
+            sightings += [Sighting(p, _best_track(b, tracks)) for p, b in passers if p.is_suspect]
     sightings.sort(key=lambda s: truth.when(s.truth, s.truth.enter_t))
     return VideoStage(truth, summary, sightings, found, seen)
 

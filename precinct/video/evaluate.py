@@ -50,7 +50,7 @@ class Scores:
         return self.class_correct / self.class_checked if self.class_checked else 1.0
 
 
-def _overlap_frames(a: Labelled, b: Labelled, iou: float) -> set[int]:
+def overlap_frames(a: Labelled, b: Labelled, iou: float) -> set[int]:
     common = a.boxes.keys() & b.boxes.keys()
     return {f for f in common if a.boxes[f].iou(b.boxes[f]) >= iou}
 
@@ -59,7 +59,7 @@ def _coverage(truth: Labelled, tracks: list[Labelled], iou: float) -> tuple[floa
     covered: set[int] = set()
     per_track: Counter[int] = Counter()
     for track in tracks:
-        frames = _overlap_frames(truth, track, iou)
+        frames = overlap_frames(truth, track, iou)
         covered |= frames
         per_track[track.id] = len(frames)
     share = len(covered) / len(truth.boxes) if truth.boxes else 0.0

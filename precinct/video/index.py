@@ -29,6 +29,7 @@ from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.core.db import Database
 from precinct.video import decode
+from precinct.video.evaluate import Labelled
 from precinct.video.scan import (
     ScanConfig,
     ScannedTrack,
@@ -37,7 +38,7 @@ from precinct.video.scan import (
     build_classifier,
 )
 from precinct.video.store import Footage, Scan, VideoTrack
-from precinct.video.types import Calibration
+from precinct.video.types import Box, Calibration
 
 ProgressFn = Callable[[float, float, str], None]  # footage seconds done, total, last file
 
@@ -350,6 +351,12 @@ def mot_lines(tracks: Iterable[VideoTrack]) -> list[str]:
             )
             rows.append((int(frame), track.track_no, line))
     return [line for _, _, line in sorted(rows)]
+
+
+def labelled(track: VideoTrack) -> Labelled:
+    """A stored track as `evaluate` scores it: its class and its boxes by 0-based frame."""
+    boxes = {int(b[0]): Box(*map(float, b[1:])) for b in unpack_boxes(track.boxes)}
+    return Labelled(track.id, track.object_class, boxes)
 
 
 def track_json(track: VideoTrack) -> dict[str, Any]:

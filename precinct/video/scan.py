@@ -94,19 +94,11 @@ def track_boxes(track: Track) -> NDArray[np.float32]:
     return np.asarray(rows, dtype=np.float32).reshape(-1, 5)
 
 
-def _touches_edge(box: Box, size: tuple[int, int]) -> bool:
-    width, height = size
-    return (
-        box.x < EDGE_MARGIN_PX
-        or box.y < EDGE_MARGIN_PX
-        or box.x + box.w > width - EDGE_MARGIN_PX
-        or box.y + box.h > height - EDGE_MARGIN_PX
-    )
-
-
 def crop_candidates(track: Track, size: tuple[int, int], count: int) -> list[int]:
     """Frames where the track is largest and fully inside the picture (spread over the track)."""
-    inside = [p for p in track.points if not _touches_edge(p.box, size)] or track.points
+    inside = [
+        p for p in track.points if not features.touches_edge(p.box, size, EDGE_MARGIN_PX)
+    ] or track.points
     ranked = sorted(inside, key=lambda p: p.box.area, reverse=True)
     chosen: list[int] = []
     for point in ranked:
