@@ -24,10 +24,10 @@ from precinct.web import pages
 from precinct.web.deps import LoginRequired, is_api, render
 
 PACKAGE = Path(__file__).resolve().parent.parent
+# The workbench's own templates first, then each capability's `templates/` folder.
 TEMPLATE_DIRS = [
     PACKAGE / "web" / "templates",
-    PACKAGE / "registry" / "templates",
-    PACKAGE / "cases" / "templates",
+    *sorted(p for p in PACKAGE.glob("*/templates") if p.parent.name != "web"),
 ]
 STATIC = PACKAGE / "web" / "static"
 

@@ -8,7 +8,7 @@ import pytest
 from precinct.cases.domain import AlarmStatus, CaseStatus, CaseType, PartyRole, PropertyStatus
 from precinct.core.audit import AuditAction
 from precinct.core.auth import Role
-from precinct.core.i18n import LANGUAGES, catalog, pick_language, translate
+from precinct.core.i18n import LANGUAGES, catalog, merge_catalogs, pick_language, translate
 
 PACKAGE = Path(__file__).resolve().parents[2] / "precinct"
 
@@ -17,6 +17,16 @@ def test_catalogs_have_the_same_keys_and_no_empty_text() -> None:
     zh, en = catalog("zh-CN"), catalog("en")
     assert set(zh) == set(en)
     assert all(v.strip() for v in [*zh.values(), *en.values()])
+
+
+def test_capability_catalogs_merge_and_refuse_a_twice_defined_id(tmp_path: Path) -> None:
+    core, own, clashing = tmp_path / "core.json", tmp_path / "own.json", tmp_path / "bad.json"
+    core.write_text('{"a.x": "X"}', "utf-8")
+    own.write_text('{"b.y": "Y"}', "utf-8")
+    clashing.write_text('{"a.x": "again"}', "utf-8")
+    assert merge_catalogs([core, own]) == {"a.x": "X", "b.y": "Y"}
+    with pytest.raises(ValueError, match=r"bad\.json: message ids already defined elsewhere: a\.x"):
+        merge_catalogs([core, own, clashing])
 
 
 def test_every_key_used_in_templates_exists() -> None:
