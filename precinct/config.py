@@ -101,6 +101,37 @@ class Settings(BaseSettings):
         title="Scan workers",
         description="Processes that scan footage in parallel; 0 means one per CPU core.",
     )
+    fleet_stuck_after_s: int = Field(
+        default=300,
+        ge=30,
+        title="Stuck after (s)",
+        description=(
+            "A robotaxi seen stationary at one place for at least this many seconds raises a "
+            "stuck alert to its operator and on the traffic board."
+        ),
+    )
+    fleet_stuck_radius_m: float = Field(
+        default=25.0,
+        gt=0,
+        title="Stationary radius (m)",
+        description="Sightings within this distance of the latest one count as the same place.",
+    )
+    fleet_webhook_attempts: int = Field(
+        default=4,
+        ge=1,
+        le=10,
+        title="Webhook attempts",
+        description=(
+            "Times an alert is posted to an operator's webhook before giving up (each attempt "
+            "is recorded; waits double from 1 s between attempts)."
+        ),
+    )
+    fleet_webhook_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        title="Webhook timeout (s)",
+        description="Seconds to wait for an operator's webhook to answer one attempt.",
+    )
 
     @model_validator(mode="after")
     def _resolve_paths(self) -> Settings:

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     CASE_EDIT = "case_edit"
     DATA_IMPORT = "data_import"
     AUDIT_VIEW = "audit_view"
+    FLEET_VIEW = "fleet_view"
+    FLEET_EDIT = "fleet_edit"
     USER_ADMIN = "user_admin"
 
 
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ALARM_VIEW,
             Permission.CASE_VIEW,
             Permission.CASE_EDIT,
+            Permission.FLEET_VIEW,
         }
     ),
     Role.ANALYST: frozenset(
@@ -57,9 +60,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ALARM_VIEW,
             Permission.CASE_VIEW,
             Permission.DATA_IMPORT,
+            Permission.FLEET_VIEW,
         }
     ),
-    Role.TRAFFIC: frozenset({Permission.DASHBOARD, Permission.CAMERA_VIEW, Permission.ALARM_VIEW}),
+    Role.TRAFFIC: frozenset(
+        {
+            Permission.DASHBOARD,
+            Permission.CAMERA_VIEW,
+            Permission.ALARM_VIEW,
+            Permission.FLEET_VIEW,
+            Permission.FLEET_EDIT,
+        }
+    ),
     Role.SERVICE_CLERK: frozenset({Permission.DASHBOARD, Permission.PERSON_VIEW}),
     Role.VIEWER: frozenset({Permission.DASHBOARD, Permission.CAMERA_VIEW}),
 }

@@ -1,0 +1,1 @@
+"""Robotaxi identification: registry, plate and fleet-number reading, sightings, AV incidents."""
