@@ -19,16 +19,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from precinct.fleet import fleetno
-from precinct.fleet.plates import read_plate
+from precinct.fleet.plates import is_province, read_plate
 
 Image = NDArray[np.uint8]
 Box = tuple[int, int, int, int]
+Quad = NDArray[np.float32]  # 4 × 2 corner points, clockwise from top-left
 
 
 @dataclass(frozen=True)
 class ReaderConfig:
-    detect_side: int = 640  # longest side of the frame text is detected on
-    pad: float = 0.12  # crop margin, as a share of the box height
+    detect_side: int = 480  # longest side of the frame text is detected on
+    pad: float = 0.06  # crop margin, as a share of the text height
+    retry_pads: tuple[float, ...] = (0.0, 0.12, 0.2, 0.3)  # re-read a plate failing the rules
     min_height: int = 10  # full-resolution pixels; smaller texts are not read
     min_confidence: float = 0.5
 
@@ -122,27 +124,55 @@ class FrameReader:
         texts = [TextRead(str(t), float(s), _bounds(np.array(b))) for b, t, s in (result or [])]
         return FrameReading(tuple(texts), tuple(interpret(texts)))
 
-    def _detect(self, frame: Image) -> list[Box]:
+    def _detect(self, frame: Image) -> list[Quad]:
         h, w = frame.shape[:2]
         scale = min(1.0, self.config.detect_side / max(h, w))
-        small = cv2.resize(
-            frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA
-        )
-        boxes, _ = self.detector(small)
-        if boxes is None or len(boxes) == 0:
+        size = (round(w * scale), round(h * scale))
+        quads, _ = self.detector(cv2.resize(frame, size, interpolation=cv2.INTER_AREA))
+        if quads is None or len(quads) == 0:
             return []
-        found = [_bounds(np.asarray(b) / scale) for b in boxes]
-        return [b for b in found if b[3] - b[1] >= self.config.min_height]
+        found = [np.asarray(q, np.float32) / scale for q in quads]
+        return [q for q in found if _height(q) >= self.config.min_height]
 
-    def _recognise(self, frame: Image, boxes: list[Box]) -> list[TextRead]:
-        if not boxes:
-            return []
-        crops = [_crop(frame, box, self.config.pad) for box in boxes]
-        results, _ = self.ocr.text_rec(crops)
-        texts = [
-            TextRead(str(r[0]), float(r[1]), box) for r, box in zip(results, boxes, strict=True)
-        ]
+    def _recognise(self, frame: Image, quads: list[Quad]) -> list[TextRead]:
+        """Tallest texts first (the enlarged prints); once they give a valid plate and a valid
+        fleet number, the other texts on that car's rear (its small plate, brand lettering)
+        are not read; texts elsewhere in the frame (other cars) still are."""
+        quads = sorted(quads, key=_height, reverse=True)
+        head, rest = quads[:2], quads[2:]
+        texts = self._checked(frame, head)
+        found = interpret(texts)
+        if rest and _complete(found):
+            rear = _rear_of(found)
+            rest = [q for q in rest if not _inside(q, rear)]
+        texts += self._checked(frame, rest)
         return [t for t in texts if t.confidence >= self.config.min_confidence and t.text]
+
+    def _checked(self, frame: Image, quads: list[Quad]) -> list[TextRead]:
+        if not quads:
+            return []
+        texts = self._rec(frame, quads, self.config.pad)
+        for index, read in enumerate(texts):
+            if _plate_like(read.text) and not _is_valid_plate(read.text):
+                texts[index] = self._retry(frame, quads[index], read)
+        return texts
+
+    def _rec(self, frame: Image, quads: list[Quad], pad: float) -> list[TextRead]:
+        crops = [_warp(frame, quad, pad) for quad in quads]
+        results, _ = self.ocr.text_rec(crops)
+        return [
+            TextRead(str(r[0]), float(r[1]), _bounds(q))
+            for r, q in zip(results, quads, strict=True)
+        ]
+
+    def _retry(self, frame: Image, quad: Quad, first: TextRead) -> TextRead:
+        """A plate-like text that fails the plate rules, read again with other margins: the
+        first read that passes wins, else the first read stands."""
+        for pad in self.config.retry_pads:
+            again = self._rec(frame, [quad], pad)[0]
+            if _is_valid_plate(again.text):
+                return again
+        return first
 
 
 def load_image(path: Path) -> Image | None:
@@ -161,13 +191,49 @@ def _bounds(points: NDArray[Any]) -> Box:
     return int(xs.min()), int(ys.min()), int(np.ceil(xs.max())), int(np.ceil(ys.max()))
 
 
-def _crop(frame: Image, box: Box, pad: float) -> Image:
-    x0, y0, x1, y1 = box
-    margin = int((y1 - y0) * pad) + 1
-    h, w = frame.shape[:2]
-    return frame[
-        max(0, y0 - margin) : min(h, y1 + margin), max(0, x0 - margin) : min(w, x1 + margin)
-    ]
+def _height(quad: Quad) -> float:
+    return float(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
+
+
+def _warp(frame: Image, quad: Quad, pad: float) -> Image:
+    """The text quadrilateral (clockwise from top-left) cut out of the full-resolution frame and
+    straightened, with a margin of `pad` × its height all round."""
+    height = _height(quad)
+    width = float(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[3] - quad[2])))
+    m = height * pad
+    target = np.array(
+        [[m, m], [m + width, m], [m + width, m + height], [m, m + height]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    size = (int(width + 2 * m), int(height + 2 * m))
+    crop = cv2.warpPerspective(
+        frame, matrix, size, borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC
+    )
+    return np.asarray(crop, np.uint8)
+
+
+def _rear_of(found: list[Found]) -> Box:
+    """Where the rest of a car's rear is, from its enlarged prints: half their width either
+    side, three text heights above and below."""
+    x0, y0 = min(f.box[0] for f in found), min(f.box[1] for f in found)
+    x1, y1 = max(f.box[2] for f in found), max(f.box[3] for f in found)
+    line = min(f.box[3] - f.box[1] for f in found)
+    half = (x1 - x0) // 2
+    return x0 - half, y0 - 3 * line, x1 + half, y1 + 3 * line
+
+
+def _inside(quad: Quad, box: Box) -> bool:
+    cx, cy = float(quad[:, 0].mean()), float(quad[:, 1].mean())
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _complete(found: list[Found]) -> bool:
+    kinds = {f.kind for f in found if f.valid}
+    return kinds == {"plate", "fleet"}
+
+
+def _plate_like(text: str) -> bool:
+    return any(is_province(c) for c in text)
 
 
 def _is_valid_plate(text: str) -> bool:
