@@ -123,7 +123,8 @@ def scenes(reader: FrameReader) -> None:
         ours += row["plate"] in reader.read(image).match_texts
         default += row["plate"] in reader.full_frame(image).match_texts
     print(
-        f"3. Real street scenes: pipeline read {ours}/{len(rows)}, default call {default}/{len(rows)}"
+        f"3. Real street scenes: pipeline read {ours}/{len(rows)}, "
+        f"default call {default}/{len(rows)}"
     )
 
 
