@@ -48,7 +48,7 @@ class Sighting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("fleet_vehicles.id", ondelete="CASCADE"))
     seen_at: Mapped[datetime] = mapped_column(index=True)
-    camera: Mapped[str] = mapped_column(String(32))
+    camera: Mapped[str] = mapped_column(String(40))
     lat: Mapped[float]
     lon: Mapped[float]
     score: Mapped[float]
@@ -67,7 +67,7 @@ class Alert(Base):
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("fleet_vehicles.id"), index=True)
     raised_at: Mapped[datetime] = mapped_column(index=True)
     stationary_since: Mapped[datetime]
-    camera: Mapped[str] = mapped_column(String(32))
+    camera: Mapped[str] = mapped_column(String(40))
     lat: Mapped[float]
     lon: Mapped[float]
     status: Mapped[AlertStatus] = mapped_column(

@@ -13,6 +13,7 @@ from precinct.config import Settings
 from precinct.core.access import AccessDenied, Actor
 from precinct.core.auth import Role
 from precinct.core.db import Database
+from precinct.demo.operator_desk import operator_endpoint
 from precinct.fleet import incidents, match, service, stuck
 from precinct.fleet.store import Alert
 from precinct.fleet.workflow import (
@@ -24,7 +25,6 @@ from precinct.fleet.workflow import (
 )
 
 from .helpers import CG1, operators_csv, vehicles_csv
-from .webhook_server import operator_endpoint
 
 T0 = datetime(2024, 12, 15, 10, 0, tzinfo=UTC)
 TRAFFIC = Actor("traffic1", Role.TRAFFIC)

@@ -1,4 +1,5 @@
-"""A local operator endpoint on 127.0.0.1 that fails the first N posts, then accepts."""
+"""A robotaxi operator's alert desk for the demo and the tests: a webhook endpoint on 127.0.0.1
+that answers 503 to the first N posts (so that retries show), then accepts and keeps them."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def operator_endpoint(fail_first: int = 0) -> Iterator[tuple[str, Received]]:
     received = Received(fail_first)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             received.calls += 1
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             ok = received.calls > received.fail_first
