@@ -15,7 +15,7 @@ from precinct.config import Settings
 from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
-from precinct.fleet import stuck, webhook
+from precinct.fleet import match, service, stuck, webhook
 from precinct.fleet.store import (
     Alert,
     DataRequest,
@@ -68,6 +68,16 @@ def check_stuck(
     session.add(alert)
     session.flush()
     return alert
+
+
+def observe(
+    session: Session, settings: Settings, decision: match.Decision, where: service.Where
+) -> tuple[Sighting | None, Alert | None]:
+    """Record the sighting of an identified car and check whether it is now stuck."""
+    sighting = service.record_sighting(session, decision, where)
+    if sighting is None:
+        return None, None
+    return sighting, check_stuck(session, sighting.vehicle_id, settings, where.at)
 
 
 def notify(session: Session, alert: Alert, settings: Settings, first_wait_s: float = 1.0) -> bool:

@@ -237,3 +237,29 @@ def list_vehicles(session: Session, actor: Actor, limit: int = 1000) -> list[Veh
 def list_operators(session: Session, actor: Actor) -> list[Operator]:
     actor.require(Permission.FLEET_VIEW)
     return list(session.scalars(select(Operator).order_by(Operator.code)))
+
+
+def view_vehicle(
+    session: Session, actor: Actor, plate: str, limit: int = 50
+) -> tuple[Vehicle, list[Sighting]] | None:
+    """A vehicle with its latest sightings; the view is audited."""
+    actor.require(Permission.FLEET_VIEW)
+    vehicle = find_vehicle(session, plate)
+    if vehicle is None:
+        return None
+    stmt = (
+        select(Sighting)
+        .where(Sighting.vehicle_id == vehicle.id)
+        .order_by(Sighting.seen_at.desc())
+        .limit(limit)
+    )
+    sightings = list(session.scalars(stmt))
+    event = audit.AuditEvent(
+        actor.username,
+        audit.AuditAction.VIEW,
+        "fleet_vehicle",
+        vehicle.plate,
+        detail={"sightings": len(sightings)},
+    )
+    audit.append(session, event)
+    return vehicle, sightings
