@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel
 
+from precinct.config import Settings
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.core.db import Database
@@ -135,8 +136,7 @@ def locate_json(session: WriteSession, actor: FleetViewer, q: str, limit: int = 
     )
 
 
-def _notify_later(db: Database, alert_id: int, request: Request) -> None:
-    settings = get_settings(request)
+def _notify_later(db: Database, alert_id: int, settings: Settings) -> None:
     with db.write() as session:
         incidents.notify(session, session.get_one(Alert, alert_id), settings)
 
@@ -165,7 +165,7 @@ async def frame_upload(
     where = service.Where(cam.code, at, cam.place.lat, cam.place.lon, "upload")
     sighting, alert = incidents.observe(session, get_settings(request), decision, where)
     if alert is not None:
-        background.add_task(_notify_later, get_db(request), alert.id, request)
+        background.add_task(_notify_later, get_db(request), alert.id, get_settings(request))
     return {
         "found": [f.as_dict() for f in reading.found],
         "matched": decision.vehicle.plate if decision.vehicle else None,

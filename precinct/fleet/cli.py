@@ -177,3 +177,90 @@ def alerts(as_json: JsonOpt = False) -> None:
             f"{r['fleet_number']} {r['camera']} {r['status']} delivered={r['delivered']}"
         ),
     )
+
+
+def _sighter(code: str) -> Any:
+    from precinct.config import get_settings
+    from precinct.fleet.sources import Camera, Sighter
+    from precinct.registry import service as registry_service
+
+    db = open_database()
+    with db.read() as session:
+        camera = registry_service.get_camera(session, CLI_ACTOR, code)
+        if camera is None:
+            db.dispose()
+            fail(f"unknown camera {code!r} (import cameras first)")
+        where = Camera(camera.code, camera.place.lat, camera.place.lon)
+    return Sighter(db, get_settings(), where)
+
+
+def _report(sighter: Any, as_json: bool) -> None:
+    r = sighter.report
+    for line in r.skipped:
+        typer.echo(f"skipped: {line}", err=True)
+    record = {"frames": r.frames, "identified": r.identified, "alerts": r.alerts}
+    emit(
+        [record],
+        as_json,
+        lambda x: (
+            f"{x['frames']} frames, {x['identified']} cars identified, "
+            f"{len(x['alerts'])} stuck alert(s)"
+        ),
+    )
+
+
+@app.command("watch")
+def watch(
+    folder: Annotated[Path, typer.Argument(help="Folder where a camera drops snapshots.")],
+    camera: Annotated[str, typer.Option(help="Code of the camera.")],
+    once: Annotated[bool, typer.Option(help="Read what is there and stop.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between looks.")] = 5.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read new snapshots from a folder into sightings (each file once, by SHA-256)."""
+    import time
+
+    from precinct.config import get_settings
+    from precinct.fleet.sources import watch_once
+
+    if not folder.is_dir():
+        fail(f"{folder}: not a folder")
+    sighter = _sighter(camera)
+    ledger = get_settings().data_dir / "fleet" / f"watched-{camera}.txt"
+    try:
+        while True:
+            watch_once(sighter, folder, ledger)
+            if once:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sighter.db.dispose()
+    _report(sighter, as_json)
+
+
+@app.command("scan-footage")
+def scan_footage(
+    footage: Annotated[str, typer.Argument(help="Ingested footage: its id or original path.")],
+    every: Annotated[float, typer.Option(help="Seconds between frames read (keyframes).")] = 2.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read the keyframes of ingested footage into sightings of its camera."""
+    from precinct.fleet.sources import scan_footage as scan
+    from precinct.video import index
+
+    db = open_database()
+    with db.read() as session:
+        found = index.find_footage(session, footage)
+        if found is None:
+            db.dispose()
+            fail(f"no ingested footage {footage!r}")
+        path, start, code = Path(found.original_path), found.start_at, found.camera.code
+    db.dispose()
+    sighter = _sighter(code)
+    try:
+        scan(sighter, path, start, every)
+    finally:
+        sighter.db.dispose()
+    _report(sighter, as_json)
