@@ -12,7 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from precinct.core.access import Actor
 from precinct.core.auth import Permission, role_allows
 from precinct.fleet import incidents, service
-from precinct.fleet.workflow import NEXT, DataItem, IncidentKind, IncidentStatus, WorkflowError
+from precinct.fleet.workflow import (
+    NEXT,
+    DataItem,
+    IncidentKind,
+    IncidentStatus,
+    WorkflowError,
+    party_key,
+)
 from precinct.registry import service as registry_service
 from precinct.web.deps import ReadSession, WriteSession, check_csrf, render, require
 
@@ -90,8 +97,9 @@ def vehicle_page(
 def incidents_page(request: Request, session: ReadSession, actor: FleetViewer) -> HTMLResponse:
     rows = incidents.list_incidents(session, actor)
     repeated = incidents.repeated_other_parties(session)
+    flagged = {i.number for i in rows if party_key(i.other_party) in repeated}
     return render(
-        request, "fleet_incidents.html", incidents=rows, repeated=repeated, kinds=list(IncidentKind)
+        request, "fleet_incidents.html", incidents=rows, flagged=flagged, kinds=list(IncidentKind)
     )
 
 
@@ -125,7 +133,7 @@ def incident_page(
         incident = incidents.view_incident(session, actor, number)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
-    repeated = incident.other_party.upper() in incidents.repeated_other_parties(session)
+    repeated = party_key(incident.other_party) in incidents.repeated_other_parties(session)
     return render(
         request,
         "fleet_incident.html",

@@ -4,6 +4,7 @@ alert to operator acknowledgement to the car moved."""
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -60,9 +61,15 @@ def check_step(current: IncidentStatus, wanted: IncidentStatus) -> None:
         raise WorkflowError(f"incident is {current}: cannot go to {wanted} (allowed: {allowed})")
 
 
+def party_key(party: str) -> str:
+    """One spelling of an other party: "鄂a·12345 " and "鄂A12345" are the same plate."""
+    text = unicodedata.normalize("NFKC", party).upper()
+    return "".join(c for c in text if c.isalnum())
+
+
 def repeated_parties(parties: Iterable[str], at_least: int = 2) -> set[str]:
-    """Other parties (plates, names) that appear in `at_least` AV collisions."""
-    counts = Counter(p.strip().upper() for p in parties if p and p.strip())
+    """Other parties (plates, names), as `party_key`s, that appear in `at_least` AV collisions."""
+    counts = Counter(party_key(p) for p in parties if p and party_key(p))
     return {p for p, n in counts.items() if n >= at_least}
 
 

@@ -151,4 +151,4 @@ def test_viewer_cannot_change_incidents(db: Database, admin: Actor, tmp_path: Pa
 
 
 def test_repeated_other_party_is_flagged() -> None:
-    assert repeated_parties(["鄂A12345", "鄂a12345 ", "鄂B99999", ""]) == {"鄂A12345"}
+    assert repeated_parties(["鄂A·12345", "鄂a12345 ", "鄂B99999", ""]) == {"鄂A12345"}

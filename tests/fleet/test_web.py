@@ -16,6 +16,7 @@ from sqlalchemy import select
 from precinct.core.access import SYSTEM
 from precinct.core.audit import AuditEntry
 from precinct.core.db import Database
+from precinct.core.i18n import translate
 from precinct.demo.fleet import CarTruth, rear_frame
 from precinct.demo.fleet_draw import Condition
 from precinct.fleet import service
@@ -131,3 +132,24 @@ def test_incident_forms_and_receipt(client: TestClient, fleet_db: Database) -> N
     listed = client.get("/api/v1/fleet/incidents").json()
     assert [(i["number"], i["status"]) for i in listed] == [(number, "operator_requested")]
     assert datetime.fromisoformat(listed[0]["occurred_at"]) <= datetime.now(UTC)
+
+
+def test_repeated_other_party_is_flagged(client: TestClient, fleet_db: Database) -> None:
+    login(client, "traffic")
+    token = csrf_from(client.get("/fleet/incidents").text)
+    base = {
+        "kind": "minor_collision",
+        "place": "车城大道",
+        "lat": "30.5",
+        "lon": "114.16",
+        "csrf_token": token,
+    }
+    for plate, party in [
+        ("鄂A·D12345", "鄂A·99999"),
+        ("鄂A·DB1234", "鄂a99999"),
+        ("鄂A·F54321", "鄂B·11111"),
+    ]:
+        client.post("/fleet/incidents", data={**base, "plate": plate, "other_party": party})
+    page = client.get("/fleet/incidents").text
+    assert page.count(translate("zh-CN", "fleet.repeated")) == 2
+    assert "鄂A99999" in client.get("/fleet").text
