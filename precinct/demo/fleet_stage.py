@@ -20,7 +20,7 @@ from precinct.demo.fleet import CarTruth, FleetSpec, fleet_cars, rear_frame, wri
 from precinct.demo.fleet_draw import Condition
 from precinct.demo.operator_desk import operator_endpoint
 from precinct.fleet import incidents, service
-from precinct.fleet.read import FrameReader
+from precinct.fleet.read import FrameReader, evidence_jpeg
 from precinct.fleet.store import Alert
 from precinct.fleet.workflow import AlertFigures, DataItem, IncidentKind, IncidentStatus
 from precinct.registry.store import Camera
@@ -70,10 +70,8 @@ class _Run:
             truth = decision.vehicle is not None and decision.vehicle.plate == car.plate
             self._count(decision.vehicle is None, truth)
             where = service.Where(camera.code, at, camera.place.lat, camera.place.lon, "camera")
-            sighting = service.record_sighting(session, decision, where, frame.tobytes()[:4096])
-            if sighting is None:
-                return None
-            alert = incidents.check_stuck(session, sighting.vehicle_id, self.settings, at)
+            crop = evidence_jpeg(frame, reading)
+            sighting, alert = incidents.observe(session, self.settings, decision, where, crop)
             if alert is not None:
                 incidents.notify(session, alert, self.settings, first_wait_s=0.05)
             return alert.id if alert is not None else None

@@ -15,7 +15,7 @@ from precinct.core.auth import Permission
 from precinct.core.db import Database
 from precinct.fleet import incidents, service
 from precinct.fleet.pages import router as pages_router
-from precinct.fleet.read import FrameReader, decode_image
+from precinct.fleet.read import FrameReader, decode_image, evidence_jpeg
 from precinct.fleet.store import Alert, Incident, Sighting, Vehicle
 from precinct.fleet.workflow import IncidentStatus, WorkflowError
 from precinct.registry import service as registry_service
@@ -54,10 +54,14 @@ class SightingOut(BaseModel):
     lat: float
     lon: float
     score: float
+    crop: str | None
 
     @classmethod
     def of(cls, s: Sighting) -> SightingOut:
-        return cls(seen_at=s.seen_at, camera=s.camera, lat=s.lat, lon=s.lon, score=s.score)
+        crop = f"/fleet/crops/{s.crop_sha256}.jpg" if s.crop_sha256 else None
+        return cls(
+            seen_at=s.seen_at, camera=s.camera, lat=s.lat, lon=s.lon, score=s.score, crop=crop
+        )
 
 
 class LocateOut(BaseModel):
@@ -163,7 +167,8 @@ async def frame_upload(
     decision = service.identify(service.registry(session), [reading])
     at = seen_at or datetime.now(UTC)
     where = service.Where(cam.code, at, cam.place.lat, cam.place.lon, "upload")
-    sighting, alert = incidents.observe(session, get_settings(request), decision, where)
+    crop = evidence_jpeg(frame, reading)
+    sighting, alert = incidents.observe(session, get_settings(request), decision, where, crop)
     if alert is not None:
         background.add_task(_notify_later, get_db(request), alert.id, get_settings(request))
     return {

@@ -71,10 +71,15 @@ def check_stuck(
 
 
 def observe(
-    session: Session, settings: Settings, decision: match.Decision, where: service.Where
+    session: Session,
+    settings: Settings,
+    decision: match.Decision,
+    where: service.Where,
+    crop_jpeg: bytes = b"",
 ) -> tuple[Sighting | None, Alert | None]:
-    """Record the sighting of an identified car and check whether it is now stuck."""
-    sighting = service.record_sighting(session, decision, where)
+    """Record the sighting of an identified car (with its crop) and check whether it is stuck."""
+    crop = service.save_crop(settings.data_dir, crop_jpeg) if decision.matched else ""
+    sighting = service.record_sighting(session, decision, where, crop)
     if sighting is None:
         return None, None
     return sighting, check_stuck(session, sighting.vehicle_id, settings, where.at)

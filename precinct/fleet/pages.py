@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from precinct.core.access import Actor
 from precinct.core.auth import Permission, role_allows
@@ -21,7 +21,14 @@ from precinct.fleet.workflow import (
     party_key,
 )
 from precinct.registry import service as registry_service
-from precinct.web.deps import ReadSession, WriteSession, check_csrf, render, require
+from precinct.web.deps import (
+    ReadSession,
+    WriteSession,
+    check_csrf,
+    get_settings,
+    render,
+    require,
+)
 
 router = APIRouter(include_in_schema=False)
 FleetViewer = Annotated[Actor, require(Permission.FLEET_VIEW)]
@@ -91,6 +98,16 @@ def vehicle_page(
         raise HTTPException(404, "no such vehicle")
     vehicle, sightings = found
     return render(request, "fleet_vehicle.html", vehicle=vehicle, sightings=sightings)
+
+
+@router.get("/fleet/crops/{sha256}.jpg")
+def crop_image(request: Request, actor: FleetViewer, sha256: str) -> FileResponse:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise HTTPException(404, "no such crop")
+    path = service.crop_path(get_settings(request).data_dir, sha256)
+    if not path.is_file():
+        raise HTTPException(404, "no such crop")
+    return FileResponse(path, media_type="image/jpeg")
 
 
 @router.get("/fleet/incidents", response_class=HTMLResponse)

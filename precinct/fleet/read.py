@@ -73,6 +73,17 @@ class FrameReading:
         """What the matcher compares with the registry: every plate and fleet number read."""
         return [f.text for f in self.found]
 
+    def evidence_box(self, width: int, height: int) -> Box | None:
+        """Around everything read, with a margin of three text heights (the car's rear)."""
+        if not self.found:
+            return None
+        line = max(f.box[3] - f.box[1] for f in self.found)
+        x0 = max(0, min(f.box[0] for f in self.found) - 3 * line)
+        y0 = max(0, min(f.box[1] for f in self.found) - 3 * line)
+        x1 = min(width, max(f.box[2] for f in self.found) + 3 * line)
+        y1 = min(height, max(f.box[3] for f in self.found) + 3 * line)
+        return x0, y0, x1, y1
+
 
 def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
@@ -184,6 +195,17 @@ def load_image(path: Path) -> Image | None:
 def decode_image(data: bytes) -> Image | None:
     frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     return None if frame is None else np.asarray(frame, np.uint8)
+
+
+def evidence_jpeg(frame: Image, reading: FrameReading) -> bytes:
+    """The part of the frame showing what was read, as JPEG (empty when nothing was read)."""
+    box = reading.evidence_box(frame.shape[1], frame.shape[0])
+    if box is None:
+        return b""
+    ok, jpeg = cv2.imencode(
+        ".jpg", frame[box[1] : box[3], box[0] : box[2]], [cv2.IMWRITE_JPEG_QUALITY, 88]
+    )
+    return jpeg.tobytes() if ok else b""
 
 
 def _bounds(points: NDArray[Any]) -> Box:

@@ -168,8 +168,26 @@ class Where:
     source: str = "upload"
 
 
+def crop_path(data_dir: Path, sha256: str) -> Path:
+    return data_dir / "fleet" / "crops" / sha256[:2] / f"{sha256}.jpg"
+
+
+def save_crop(data_dir: Path, jpeg: bytes) -> str:
+    """Content-addressed by SHA-256 (identical crops share a file); "" when there is none."""
+    if not jpeg:
+        return ""
+    sha = hashlib.sha256(jpeg).hexdigest()
+    path = crop_path(data_dir, sha)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(jpeg)
+        tmp.replace(path)
+    return sha
+
+
 def record_sighting(
-    session: Session, decision: match.Decision, where: Where, crop: bytes = b""
+    session: Session, decision: match.Decision, where: Where, crop_sha256: str = ""
 ) -> Sighting | None:
     if decision.vehicle is None:
         return None
@@ -181,7 +199,7 @@ def record_sighting(
         lon=where.lon,
         score=round(decision.vehicle.score, 3),
         source=where.source,
-        crop_sha256=hashlib.sha256(crop).hexdigest() if crop else "",
+        crop_sha256=crop_sha256,
     )
     session.add(sighting)
     session.flush()

@@ -16,7 +16,7 @@ import numpy as np
 from precinct.config import Settings
 from precinct.core.db import Database
 from precinct.fleet import incidents, service
-from precinct.fleet.read import FrameReader, Image, load_image
+from precinct.fleet.read import FrameReader, Image, evidence_jpeg, load_image
 from precinct.fleet.store import Alert
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
@@ -53,7 +53,8 @@ class Sighter:
         where = service.Where(self.camera.code, at, self.camera.lat, self.camera.lon, source)
         with self.db.write() as session:
             decision = service.identify(service.registry(session), [reading])
-            sighting, alert = incidents.observe(session, self.settings, decision, where)
+            crop = evidence_jpeg(image, reading)
+            sighting, alert = incidents.observe(session, self.settings, decision, where, crop)
             alert_id = alert.id if alert is not None else None
         self.report.identified += sighting is not None
         if alert_id is not None:

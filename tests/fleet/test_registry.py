@@ -86,7 +86,7 @@ def test_locate_answers_latest_sightings_and_is_audited(
         assert decision.vehicle is not None
         for minutes in range(3):
             where = service.Where("C07", T0 + timedelta(minutes=minutes), 30.5, 114.16)
-            service.record_sighting(session, decision, where, b"crop")
+            service.record_sighting(session, decision, where)
     with db.write() as session:
         vehicle, sightings = service.locate(session, admin, CG1, limit=2)
         assert vehicle is not None and vehicle.plate == "鄂AD12345"

@@ -75,6 +75,10 @@ def test_frame_upload_identifies_and_locate_finds_it(
     located = client.get("/api/v1/fleet/locate", params={"q": CG1}).json()
     assert located["sightings"][0]["camera"] == "C07"
     assert located["sightings"][0]["seen_at"].startswith("2024-12-15T02:00:00")
+    crop = client.get(located["sightings"][0]["crop"])
+    assert crop.status_code == 200 and crop.headers["content-type"] == "image/jpeg"
+    assert crop.content[:2] == b"\xff\xd8" and len(crop.content) < len(jpeg.tobytes())
+    assert client.get("/fleet/crops/" + "0" * 64 + ".jpg").status_code == 404
     page = client.get("/fleet", params={"q": "鄂A·D12345"})
     assert "locate-result" in page.text and "C07" in page.text
     with fleet_db.read() as session:
