@@ -108,3 +108,28 @@ def test_no_sighting_without_a_match(db: Database, admin: Actor, tmp_path: Path)
         assert (
             service.record_sighting(session, decision, service.Where("C1", T0, 30.5, 114.1)) is None
         )
+
+
+def test_vehicles_import_from_xlsx(db: Database, admin: Actor, tmp_path: Path) -> None:
+    import openpyxl
+
+    with db.write() as session:
+        service.import_operators(session, admin, operators_csv(tmp_path))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["车牌", "车辆编号", "车架号", "车型", "颜色", "运营商编码"])
+    sheet.append(["鄂A·12345D", CG1, "LFV0000000000000X", "RT-6", "白色", "CG"])
+    sheet.append(["鄂A·DO1234", CG2, "LFV0000000000000Y", "RT-6", "白色", "CG"])
+    path = tmp_path / "vehicles.xlsx"
+    book.save(path)
+    with pytest.raises(TableError) as caught, db.write() as session:
+        service.import_vehicles(session, admin, path)
+    assert str(caught.value).startswith("vehicles.xlsx:3:plate") and "letter O" in str(caught.value)
+    sheet.delete_rows(3)
+    book.save(path)
+    with db.write() as session:
+        report = service.import_vehicles(session, admin, path)
+    assert report.created == 1
+    with db.read() as session:
+        assert session.scalar(select(Vehicle.plate)) == "鄂A12345D"  # large new-energy plate
