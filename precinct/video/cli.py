@@ -231,3 +231,6 @@ def export_tracks(
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
+
+
+from precinct.video import cli_search as _cli_search  # noqa: E402,F401  (registers search/trace/route/attach)
