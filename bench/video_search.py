@@ -125,7 +125,8 @@ def main() -> None:
         bare = measure(db, max(args.repeat // 4, 5))
         db.dispose()
     print(
-        f"{'query':<36} {'results':>8} {'p50 ms':>8} {'p95 ms':>8} {'no-index p50':>13} {'ratio':>6}"
+        f"{'query':<36} {'results':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'no-index p50':>13} {'ratio':>6}"
     )
     every: list[float] = []
     for name, (times, found) in indexed.items():
