@@ -75,6 +75,18 @@ def camera_spots(session: Session) -> list[CameraSpot]:
     return [CameraSpot(code, LatLon(lat, lon), h) for code, lat, lon, h in session.execute(stmt)]
 
 
+def camera_rows(session: Session) -> list[dict[str, Any]]:
+    """Cameras with footage, for the map: code, name, position, heading."""
+    stmt = (
+        select(Camera.code, Camera.name, Place.lat, Place.lon, Camera.heading_deg)
+        .join(Place, Camera.place_id == Place.id)
+        .where(Camera.id.in_(select(Footage.camera_id)))
+        .order_by(Camera.code)
+    )
+    keys = ("code", "name", "lat", "lon", "heading_deg")
+    return [dict(zip(keys, row, strict=True)) for row in session.execute(stmt)]
+
+
 def _camera_codes(q: SearchQuery, spots: list[CameraSpot]) -> list[str] | None:
     codes: set[str] | None = None
     if q.cameras:
