@@ -81,7 +81,7 @@ def build(path: Path, tracks: int) -> Database:
     migrate.upgrade(db)
     started = time.perf_counter()
     with db.write() as session:
-        index = FakeIndex(session, NIGHT, hours=HOURS)
+        index = FakeIndex(session, NIGHT, hours=HOURS, file_hours=1.0)  # hourly NVR files
         for n, code in enumerate(_codes()):
             index.camera(code, _spot(n), heading=float((n * 90) % 360))
         random_tracks(index, _codes(), tracks)

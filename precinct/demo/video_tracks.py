@@ -43,48 +43,61 @@ class FakeIndex:
     start: datetime
     hours: float = 1.0
     file: str = "/nonexistent.mp4"
-    footage: dict[str, Footage] = field(default_factory=dict)
-    scans: dict[str, Scan] = field(default_factory=dict)
-    numbers: dict[str, int] = field(default_factory=dict)
+    file_hours: float = 0.0  # split each camera's footage into files this long (0: one file)
+    footage: dict[str, list[Footage]] = field(default_factory=dict)
+    scans: dict[int, Scan] = field(default_factory=dict)  # by footage id
+    numbers: dict[int, int] = field(default_factory=dict)
 
     def camera(self, code: str, at: LatLon, heading: float | None = None) -> Camera:
         place = Place(name=code, address=f"camera {code}", lat=at.lat, lon=at.lon)
         camera = Camera(code=code, name=f"路口 {code}", place=place, heading_deg=heading)
         self.session.add(camera)
         self.session.flush()
-        end = self.start + timedelta(hours=self.hours)
+        step = self.file_hours or self.hours
+        files = max(1, round(self.hours / step))
+        self.footage[code] = [self._file(camera, n, step) for n in range(files)]
+        self.session.flush()
+        for footage in self.footage[code]:
+            scan = Scan(footage_id=footage.id, engine="fake", active_s=0, decoded_frames=0)
+            scan.tracks, scan.seconds = 0, 0.0
+            self.session.add(scan)
+            self.session.flush()
+            self.scans[footage.id], self.numbers[footage.id] = scan, 0
+        return camera
+
+    def _file(self, camera: Camera, n: int, hours: float) -> Footage:
+        start = self.start + timedelta(hours=n * hours)
         footage = Footage(
-            sha256=f"{code:0>64}"[-64:],
-            original_path=self.file if self.file != "/nonexistent.mp4" else f"/fake/{code}.mp4",
+            sha256=f"{camera.code}-{n}".rjust(64, "0"),
+            original_path=self.file
+            if self.file != "/nonexistent.mp4"
+            else f"/fake/{camera.code}-{n}.mp4",
             size_bytes=1,
             camera_id=camera.id,
-            start_at=self.start,
-            end_at=end,
+            start_at=start,
+            end_at=start + timedelta(hours=hours),
             codec="h264",
             width=1280,
             height=720,
             fps=FPS,
-            duration_s=self.hours * 3600,
+            duration_s=hours * 3600,
             keyframe_interval=50,
         )
         self.session.add(footage)
-        self.session.flush()
-        scan = Scan(footage_id=footage.id, engine="fake", active_s=0, decoded_frames=0)
-        scan.tracks, scan.seconds = 0, 0.0
-        self.session.add(scan)
-        self.session.flush()
-        self.footage[code], self.scans[code], self.numbers[code] = footage, scan, 0
-        return camera
+        return footage
 
     def track(self, spec: FakeTrack) -> VideoTrack:
-        footage = self.footage[spec.camera]
-        self.numbers[spec.camera] += 1
+        footage = next(
+            (f for f in self.footage[spec.camera] if f.start_at <= spec.start < f.end_at),
+            self.footage[spec.camera][-1],
+        )
+        self.numbers[footage.id] += 1
         start_t = (spec.start - footage.start_at).total_seconds()
         row = VideoTrack(
             footage_id=footage.id,
-            scan_id=self.scans[spec.camera].id,
+            scan_id=self.scans[footage.id].id,
             camera_id=footage.camera_id,
-            track_no=self.numbers[spec.camera],
+            track_no=self.numbers[footage.id],
             start_at=spec.start,
             end_at=spec.start + timedelta(seconds=spec.seconds),
             start_t=start_t,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -116,13 +116,23 @@ def _heading_clause(q: SearchQuery, spots: list[CameraSpot]) -> ColumnElement[bo
     return or_(*clauses) if clauses else Camera.id.is_(None)
 
 
-def _where(q: SearchQuery, spots: list[CameraSpot]) -> list[ColumnElement[bool]]:
+def longest_file(session: Session) -> timedelta:
+    """The longest footage file: no track is longer."""
+    longest = session.scalar(select(func.max(Footage.duration_s))) or 0.0
+    return timedelta(seconds=float(longest) + 1.0)
+
+
+def _where(
+    q: SearchQuery, spots: list[CameraSpot], longest: timedelta
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     codes = _camera_codes(q, spots)
     if codes is not None:
         where.append(Camera.code.in_(codes))
     if q.start is not None:
         where.append(VideoTrack.end_at >= q.start)
+        # a track lies inside one footage file: this bound lets the start_at index work
+        where.append(VideoTrack.start_at >= q.start - longest)
     if q.end is not None:
         where.append(VideoTrack.start_at < q.end)
     if q.classes:
@@ -185,12 +195,19 @@ def hit_of(row: Any) -> Hit:
 def run_query(session: Session, q: SearchQuery) -> SearchResult:
     """The search itself, without permission check or audit (benchmarks call this)."""
     spots = camera_spots(session)
-    where = _where(q, spots)
+    where = _where(q, spots, longest_file(session))
     if q.roi is not None:
         return _roi_search(session, q, where)
     stmt = _base(where, *COLUMNS).order_by(*ORDER[q.sort]).limit(q.limit).offset(q.offset)
     hits = [hit_of(r) for r in session.execute(stmt)]
-    counts = session.execute(_base(where, Camera.code, func.count()).group_by(Camera.code))
+    counted = (
+        select(Camera.code, func.count())
+        .select_from(VideoTrack)
+        .join(Camera, VideoTrack.camera_id == Camera.id)
+        .where(*where)
+        .group_by(Camera.code)
+    )
+    counts = session.execute(counted)
     per_camera = {code: n for code, n in counts}
     return SearchResult(q, hits, sum(per_camera.values()), per_camera)
 
