@@ -17,7 +17,7 @@ from precinct.core.access import AccessDenied, Actor
 from precinct.core.auth import Permission, role_allows
 from precinct.video import clip_service, trace_service
 from precinct.video.store import VideoTrack
-from precinct.web.deps import WriteSession, check_csrf, get_settings, render, require
+from precinct.web.deps import WriteSession, check_csrf, get_db, get_settings, render, require
 
 router = APIRouter()
 CameraViewer = Annotated[Actor, require(Permission.CAMERA_VIEW)]
@@ -81,15 +81,20 @@ def track_page(
 
 
 @router.get("/video/tracks/{track_id}/clip.mp4", include_in_schema=False)
-def track_clip(
-    request: Request, session: WriteSession, actor: CameraViewer, track_id: int
-) -> FileResponse:
-    """The moment of the track, from a few seconds before, boxes drawn (made once, cached)."""
-    track = _track(session, track_id)
-    try:
-        path = clip_service.track_clip(session, actor, track, get_settings(request).data_dir)
-    except clip_service.ClipError as exc:
-        raise HTTPException(404, str(exc)) from exc
+def track_clip(request: Request, actor: CameraViewer, track_id: int) -> FileResponse:
+    """The moment of the track, from a few seconds before, boxes drawn (made once, cached).
+
+    Encoding takes seconds: it runs in a read session, and only the audit entry is written
+    (sessions opened here, in this thread: a yielded session's exit may run on another thread)."""
+    db = get_db(request)
+    with db.read() as session:
+        track = _track(session, track_id)
+        try:
+            path = clip_service.ensure_clip(track, get_settings(request).data_dir)
+        except clip_service.ClipError as exc:
+            raise HTTPException(404, str(exc)) from exc
+    with db.write() as session:
+        clip_service.record_view(session, actor, track_id)
     return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "private"})
 
 

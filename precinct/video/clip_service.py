@@ -57,15 +57,18 @@ def cached_clip_path(data_dir: Path, track: VideoTrack) -> Path:
     return data_dir / "clips" / f"{track.footage.sha256[:16]}-{track.track_no}.mp4"
 
 
-def track_clip(session: Session, actor: Actor, track: VideoTrack, data_dir: Path) -> Path:
-    """The track's clip for playing (made on first use); the view is audited."""
-    actor.require(Permission.CAMERA_VIEW)
+def ensure_clip(track: VideoTrack, data_dir: Path) -> Path:
+    """The track's clip for playing, made on first use and kept under the data folder."""
     out = cached_clip_path(data_dir, track)
     if not out.is_file():
         out.parent.mkdir(parents=True, exist_ok=True)
         render_clip(track, out)
+    return out
+
+
+def record_view(session: Session, actor: Actor, track_id: int) -> None:
+    actor.require(Permission.CAMERA_VIEW)
     audit.append(
         session,
-        audit.AuditEvent(actor.username, audit.AuditAction.VIEW, "video_clip", str(track.id)),
+        audit.AuditEvent(actor.username, audit.AuditAction.VIEW, "video_clip", str(track_id)),
     )
-    return out
