@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from precinct.cases import service as cases_service
 from precinct.core.access import Actor
 from precinct.core.auth import Permission, role_allows
-from precinct.video import api_track, search_service
+from precinct.video import api_synopsis, api_track, search_service
 from precinct.video.index import crop_path
 from precinct.video.search import (
     CLASSES,
@@ -24,15 +24,19 @@ from precinct.video.search import (
     COMPASS,
     SORTS,
     Area,
+    Roi,
+    RoiKind,
     SearchError,
     SearchQuery,
     parse_heading,
     parse_latlons,
+    parse_points,
 )
 from precinct.web.deps import WriteSession, get_settings, render, require
 
 router = APIRouter()
 router.include_router(api_track.router)
+router.include_router(api_synopsis.router)
 CameraViewer = Annotated[Actor, require(Permission.CAMERA_VIEW)]
 SHA = re.compile(r"^[0-9a-f]{64}$")
 CASE_RADIUS_M = 1500.0
@@ -73,9 +77,24 @@ def query_of(params: dict[str, str], classes: list[str], limit: int = 200) -> Se
         speed_min=_float(params, "speed_min"),
         speed_max=_float(params, "speed_max"),
         min_duration_s=_float(params, "min_duration") or 0.0,
+        roi=_roi(params),
         sort=params.get("sort", "time") or "time",
         limit=limit,
     )
+
+
+def _roi(params: dict[str, str]) -> Roi | None:
+    points = params.get("roi", "").strip()
+    if not points:
+        return None
+    camera = params.get("roi_camera", "").strip()
+    if not camera:
+        raise SearchError("roi: give roi_camera too")
+    try:
+        kind = RoiKind(params.get("roi_rule", "inside") or "inside")
+    except ValueError as exc:
+        raise SearchError(f"roi_rule: one of {', '.join(k.value for k in RoiKind)}") from exc
+    return Roi(camera, kind, parse_points(points, "roi"))
 
 
 def _case_defaults(session: Session, actor: Actor, number: str) -> dict[str, str]:
@@ -128,7 +147,8 @@ def search_json(request: Request, session: WriteSession, actor: CameraViewer) ->
     """Search the footage index. Query fields: start, end (ISO), cameras (comma list), near
     (lat,lon) + radius (m) or polygon (lat,lon;…), class (repeatable), colour, direction
     (N, NE… or degrees) + tolerance, speed_min/speed_max (m/s), min_duration (s), sort, limit,
-    case. The search is audited."""
+    case; roi (x,y;x,y;… in pixels) + roi_camera + roi_rule (inside, entered, left, crossed).
+    The search is audited."""
     params, classes = _params(request)
     try:
         limit = int(params.get("limit", "200") or 200)

@@ -122,7 +122,15 @@ def _compose(background: Image, layers: list[tuple[Image, tuple[int, ...], str]]
 
 
 def render(session: Session, actor: Actor, req: SynopsisRequest, out: Path) -> Synopsis:
+    """Build the synopsis and audit it (in the caller's write session)."""
     actor.require(Permission.CAMERA_VIEW)
+    syn = build(session, req, out)
+    record(session, actor, req, len(syn.entries))
+    return syn
+
+
+def build(session: Session, req: SynopsisRequest, out: Path) -> Synopsis:
+    """Build the synopsis (reads only: may run in a read session)."""
     tracks = _tracks(session, req)
     if not tracks:
         raise SynopsisError(f"camera {req.camera}: no track between {req.start} and {req.end}")
@@ -135,7 +143,6 @@ def render(session: Session, actor: Actor, req: SynopsisRequest, out: Path) -> S
     background = _background(footage, scale)
     frames, entries = _frames(tracks, tubes, placements, speed, background)
     count = write_frames(frames, out, OUT_FPS)
-    _audit(session, actor, req, len(tracks))
     return Synopsis(out, count / OUT_FPS, round(speed, 2), entries)
 
 
@@ -180,7 +187,7 @@ def _zone() -> Any:
     return SHANGHAI
 
 
-def _audit(session: Session, actor: Actor, req: SynopsisRequest, tracks: int) -> None:
+def record(session: Session, actor: Actor, req: SynopsisRequest, tracks: int) -> None:
     audit.append(
         session,
         audit.AuditEvent(

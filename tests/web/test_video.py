@@ -125,3 +125,28 @@ def test_viewers_cannot_judge_or_attach(client: TestClient, indexed: list[int]) 
         data={"candidate": indexed[1], "verdict": "confirmed", "csrf_token": token},
     )
     assert refused.status_code == 403
+
+
+def test_region_of_interest_through_the_api(client: TestClient, indexed: list[int]) -> None:
+    login(client, "investigator")
+    box = "250,300;600,300;600,500;250,500"  # the figure walks in from x = 100
+    found = client.get(
+        "/api/v1/video/search", params={"roi_camera": "A", "roi": box, "roi_rule": "entered"}
+    ).json()
+    assert [h["track_id"] for h in found["hits"]] == [indexed[0]]
+    left = client.get(
+        "/api/v1/video/search", params={"roi_camera": "A", "roi": box, "roi_rule": "left"}
+    ).json()
+    assert left["total"] == 0
+
+
+def test_synopsis_page_lists_every_track_and_serves_the_video(
+    client: TestClient, indexed: list[int]
+) -> None:
+    login(client, "investigator")
+    window = {"camera": "A", "start": "2024-12-15T01:29", "end": "2024-12-15T01:31"}
+    page = client.get("/video/synopsis", params=window)
+    assert page.status_code == 200 and f"/video/tracks/{indexed[0]}" in page.text
+    video = client.get("/video/synopsis.mp4", params=window)
+    assert video.status_code == 200 and video.content[4:8] == b"ftyp"
+    assert client.get("/video/synopsis", params=window | {"camera": "B"}).status_code == 404
