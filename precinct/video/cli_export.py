@@ -85,9 +85,8 @@ def evidence_cmd(
     """Export the case's video leads: clips, crops, routes, manifest (SHA-256) and report."""
     try:
         with writing() as session:
-            pkg = evidence.export_case(
-                session, CLI_ACTOR, case, get_settings().data_dir, out, synopsis
-            )
+            req = evidence.ExportRequest(case, get_settings().data_dir, out, synopsis)
+            pkg = evidence.export_case(session, CLI_ACTOR, req)
     except (evidence.EvidenceError, clip_service.ClipError) as exc:
         fail(str(exc))
     emit(

@@ -26,6 +26,11 @@ from precinct.video.index import crop_path
 from precinct.video.store import VideoTrack
 
 
+def zip_folder(folder: Path, target: Path) -> Path:
+    """The package as one ZIP file (for download)."""
+    return Path(shutil.make_archive(str(target.with_suffix("")), "zip", folder))
+
+
 class EvidenceError(ValueError):
     """The package cannot be made as asked."""
 
@@ -68,7 +73,7 @@ def _export_track(pkg: Package, track: VideoTrack, data_dir: Path) -> None:
         pkg.add(crop, "crop", **facts)
 
 
-def _export_synopsis(pkg: Package, session: Session, actor: Actor, track: VideoTrack) -> None:
+def _export_synopsis(pkg: Package, session: Session, track: VideoTrack) -> None:
     req = synopsis_service.SynopsisRequest(
         track.camera.code,
         track.start_at - timedelta(minutes=5),
@@ -76,7 +81,7 @@ def _export_synopsis(pkg: Package, session: Session, actor: Actor, track: VideoT
     )
     out = pkg.folder / "synopsis" / f"{track.camera.code}-{track.start_at:%H%M%S}.mp4"
     out.parent.mkdir(parents=True, exist_ok=True)
-    syn = synopsis_service.render(session, actor, req, out)
+    syn = synopsis_service.build(session, req, out)
     pkg.add(
         out,
         "synopsis",
@@ -88,15 +93,24 @@ def _export_synopsis(pkg: Package, session: Session, actor: Actor, track: VideoT
     )
 
 
-def export_case(
-    session: Session,
-    actor: Actor,
-    case_number: str,
-    data_dir: Path,
-    out: Path,
-    synopsis: bool = False,
-) -> Package:
-    """Write the package into the empty folder `out`."""
+@dataclass(frozen=True)
+class ExportRequest:
+    case_number: str
+    data_dir: Path
+    out: Path
+    synopsis: bool = False
+
+
+def export_case(session: Session, actor: Actor, req: ExportRequest) -> Package:
+    """Write the package into the empty folder `req.out` and audit the export."""
+    pkg = build_package(session, actor, req)
+    record_export(session, pkg)
+    return pkg
+
+
+def build_package(session: Session, actor: Actor, req: ExportRequest) -> Package:
+    """Write the package (reads only: may run in a read session; audit with `record_export`)."""
+    case_number, data_dir, out, synopsis = req.case_number, req.data_dir, req.out, req.synopsis
     actor.require(Permission.CASE_EDIT)
     leads = trace_service.case_leads(session, actor, case_number)
     if not leads:
@@ -111,7 +125,7 @@ def export_case(
         for track in tracks:
             _export_track(pkg, track, data_dir)
             if synopsis:
-                _export_synopsis(pkg, session, actor, track)
+                _export_synopsis(pkg, session, track)
         routes.append(
             {
                 "lead": lead.id,
@@ -123,11 +137,11 @@ def export_case(
     route_file = out / "routes.json"
     route_file.write_text(json.dumps(routes, ensure_ascii=False, indent=1), encoding="utf-8")
     pkg.add(route_file, "routes")
-    _finish(session, pkg, routes)
+    _finish(pkg, routes)
     return pkg
 
 
-def _finish(session: Session, pkg: Package, routes: list[dict[str, Any]]) -> None:
+def _finish(pkg: Package, routes: list[dict[str, Any]]) -> None:
     manifest = {
         "case_number": pkg.case_number,
         "exported_by": pkg.exporter,
@@ -137,7 +151,11 @@ def _finish(session: Session, pkg: Package, routes: list[dict[str, Any]]) -> Non
     path = pkg.folder / "manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     (pkg.folder / "report.html").write_text(report_html(manifest, routes), encoding="utf-8")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def record_export(session: Session, pkg: Package) -> None:
+    """The export in the audit log, with the manifest's SHA-256."""
+    digest = hashlib.sha256((pkg.folder / "manifest.json").read_bytes()).hexdigest()
     audit.append(
         session,
         audit.AuditEvent(

@@ -76,7 +76,7 @@ def test_evidence_package_hashes_and_audit(
     db, ids = setup
     out = tmp_path / "package"
     with db.write() as session:
-        pkg = evidence.export_case(session, ADMIN, CASE, tmp_path, out)
+        pkg = evidence.export_case(session, ADMIN, evidence.ExportRequest(CASE, tmp_path, out))
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["exported_by"] == "zhou" and manifest["case_number"] == CASE
     kinds = sorted(i["kind"] for i in manifest["items"])
@@ -91,7 +91,7 @@ def test_evidence_package_hashes_and_audit(
     digest = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
     assert entry.case_number == CASE and entry.detail["manifest_sha256"] == digest
     with db.write() as session, pytest.raises(evidence.EvidenceError, match="not empty"):
-        evidence.export_case(session, ADMIN, CASE, tmp_path, out)
+        evidence.export_case(session, ADMIN, evidence.ExportRequest(CASE, tmp_path, out))
 
 
 def test_synopsis_renders_every_track_of_the_window(

@@ -3,6 +3,8 @@ clip, trace confirm/reject, route and attaching it to a case shown on the case p
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -150,3 +152,16 @@ def test_synopsis_page_lists_every_track_and_serves_the_video(
     video = client.get("/video/synopsis.mp4", params=window)
     assert video.status_code == 200 and video.content[4:8] == b"ftyp"
     assert client.get("/video/synopsis", params=window | {"camera": "B"}).status_code == 404
+
+
+def test_evidence_zip_from_the_case_page(client: TestClient, indexed: list[int]) -> None:
+    login(client, "investigator")
+    token = csrf_from(client.get(f"/cases/{CASE}").text)
+    assert client.post(f"/video/evidence/{CASE}", data={"csrf_token": token}).status_code == 400
+    client.post(f"/video/tracks/{indexed[0]}/attach", data={"case": CASE, "csrf_token": token})
+    assert 'id="evidence-form"' in client.get(f"/video/leads/{CASE}").text
+    package = client.post(f"/video/evidence/{CASE}", data={"csrf_token": token})
+    assert package.status_code == 200 and package.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(package.content)).namelist()
+    assert "manifest.json" in names and "report.html" in names
+    assert any(n.startswith("clips/") for n in names)
