@@ -33,6 +33,14 @@ COMPATIBLE = {
     "vehicle": {"vehicle", "other"},
     "other": {"person", "cyclist", "vehicle", "other"},
 }
+# Classes that are the same figure for ranking: a rider is often seen as a person at night, and
+# a person may take a bike between cameras.
+KIN = {
+    "person": {"person", "cyclist"},
+    "cyclist": {"person", "cyclist"},
+    "vehicle": {"vehicle"},
+    "other": {"other"},
+}
 RANK_WEIGHTS = (1.0, 0.6, 0.3)  # weight of a colour by its rank in the track's colours
 SLACK_S = 10.0  # clock offsets and the time between the last box and leaving the view
 HOP_M = 800.0  # e-folding distance of the nearness score
@@ -153,7 +161,7 @@ def score(sighting: Seen, other: Seen) -> Candidate:
     looks = appearance(sighting, other)
     heads = direction(sighting, other, forward)
     fits = timing(sighting, other, gap, dist)
-    same = 1.0 if other.object_class == sighting.object_class else 0.9
+    same = 1.0 if {other.object_class, sighting.object_class} <= KIN[sighting.object_class] else 0.9
     total = same * (0.4 * looks + 0.15 * heads + 0.25 * fits + 0.2 * proximity(dist))
     return Candidate(other, forward, round(dist, 1), round(gap, 1), total, looks, heads, fits)
 
