@@ -165,10 +165,24 @@ def _frames(
         for k, (patch, at) in _patches(track, tube_of_id[p.track_id], speed).items():
             if first + k < total:
                 layers[first + k].append((patch, at, label))
-        entries.append(
-            {"track_id": track.id, "at_s": round(first / OUT_FPS, 1), "real": track.start_at}
-        )
+        entries.append(_entry(track, tube_of_id[p.track_id], first, speed, background))
     return _composed(background, layers, speed), entries
+
+
+def _entry(
+    track: VideoTrack, tube: Tube, first: int, speed: float, background: Image
+) -> dict[str, Any]:
+    """Where and when the track is in the synopsis: its start second, the synopsis seconds
+    per box, and its boxes in the synopsis' pixels (for clicking a figure)."""
+    scale = track.footage.width / background.shape[1]
+    boxes = [[round(float(v) / scale, 1) for v in box] for box in tube.boxes]
+    return {
+        "track_id": track.id,
+        "at_s": round(first / OUT_FPS, 2),
+        "step_s": round(STEP_S / speed, 4),
+        "boxes": boxes,
+        "real": track.start_at,
+    }
 
 
 def _composed(

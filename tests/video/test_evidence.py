@@ -104,3 +104,6 @@ def test_synopsis_renders_every_track_of_the_window(
     assert sorted(e["track_id"] for e in syn.entries) == ids[:2]
     assert frames_in(tmp_path / "syn.mp4") == round(syn.seconds * synopsis_service.OUT_FPS)
     assert syn.seconds <= 10
+    first, second = syn.entries  # the same path: the second must not start with the first
+    assert first["at_s"] == 0 and second["at_s"] > 0
+    assert all(len(box) == 4 for box in first["boxes"]) and first["step_s"] == 0.5
