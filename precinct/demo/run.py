@@ -24,6 +24,7 @@ from precinct.demo.district import (
 from precinct.demo.fleet_stage import fleet_lines, run_fleet_stage
 from precinct.demo.video import FootageSpec
 from precinct.demo.video_stage import run_video_stage, video_lines
+from precinct.demo.video_trace import trace_lines
 
 T = TypeVar("T")
 DEMO_PASSWORD = "precinct-demo"
@@ -120,7 +121,7 @@ def build_demo(
                 progress_factory,
                 lambda p: run_video_stage(db, settings.data_dir, footage, p),
             )
-            lines += video_lines(stage)
+            lines += video_lines(stage) + trace_lines(db, stage, settings.data_dir)
     finally:
         db.dispose()
     result = DemoResult(truth, lines + _account_lines(), time.perf_counter() - started)

@@ -231,3 +231,7 @@ def export_tracks(
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
+
+
+from precinct.video import cli_export as _cli_export  # noqa: E402,F401  (registers commands)
+from precinct.video import cli_search as _cli_search  # noqa: E402,F401  (registers commands)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
     select,
 )
@@ -116,3 +117,44 @@ class VideoTrack(Base):
 
     camera: Mapped[Camera] = relationship()
     footage: Mapped[Footage] = relationship()
+
+
+# --- investigation (#4): search index, trace judgements, case leads --------------------------
+
+# Searches by time window alone (all cameras, all classes) use this one.
+Index("ix_video_tracks_start", VideoTrack.start_at)
+
+
+class TraceJudgement(Base):
+    """An officer's verdict on one trace candidate: the same figure as the sighting, or not.
+
+    Judgements are stored apart from scores (which are recomputed on every trace)."""
+
+    __tablename__ = "video_trace_judgements"
+    __table_args__ = (UniqueConstraint("sighting_id", "candidate_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sighting_id: Mapped[int] = mapped_column(
+        ForeignKey("video_tracks.id", ondelete="CASCADE"), index=True
+    )
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("video_tracks.id", ondelete="CASCADE"), index=True
+    )
+    verdict: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)
+    judged_by: Mapped[str] = mapped_column(String(64))
+    judged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VideoLead(Base):
+    """A track or a confirmed route attached to a case as a lead."""
+
+    __tablename__ = "video_leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    track_ids: Mapped[list[int]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

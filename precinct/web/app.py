@@ -21,6 +21,7 @@ from precinct.config import Settings
 from precinct.core.db import Database
 from precinct.fleet import api as fleet_api
 from precinct.registry import api as registry_api
+from precinct.video import api as video_api
 from precinct.web import pages
 from precinct.web.deps import LoginRequired, is_api, render
 
@@ -100,6 +101,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _install_error_handlers(app)
     _install_docs(app)
-    for router in (pages.router, registry_api.router, cases_api.router, fleet_api.router):
+    for router in (
+        pages.router,
+        registry_api.router,
+        cases_api.router,
+        fleet_api.router,
+        video_api.router,
+    ):
         app.include_router(router)
     return app

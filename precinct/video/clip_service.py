@@ -1,0 +1,74 @@
+"""Use cases of clips: play a track's moment (cached under the data folder) and export clips;
+both are audited. The original footage is only read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from precinct.core import audit
+from precinct.core.access import Actor
+from precinct.core.auth import Permission
+from precinct.video.clip import ClipRequest, cut
+from precinct.video.index import unpack_boxes
+from precinct.video.store import VideoTrack
+
+BEFORE_S = 3.0
+AFTER_S = 1.0
+
+
+class ClipError(ValueError):
+    """The clip cannot be made (the original footage is missing or unreadable)."""
+
+
+def clip_request(track: VideoTrack, before_s: float = BEFORE_S) -> ClipRequest:
+    footage = track.footage
+    source = Path(footage.original_path)
+    if not source.is_file():
+        raise ClipError(f"original footage is missing: {source}")
+    return ClipRequest(
+        source=source,
+        start_t=max(0.0, track.start_t - before_s),
+        end_t=min(footage.duration_s, track.end_t + AFTER_S),
+        file_start=footage.start_at,
+        label=f"{track.camera.code}  track {track.track_no}",
+        boxes=unpack_boxes(track.boxes),
+    )
+
+
+def render_clip(track: VideoTrack, out: Path) -> int:
+    """Cut the track's moment to `out` (written whole or not at all)."""
+    request = clip_request(track)
+    tmp = out.with_name(out.name + ".part.mp4")
+    try:
+        frames = cut(request, tmp, track.footage.fps)
+    except Exception as exc:  # noqa: BLE001 - a damaged file is the user's problem to see
+        tmp.unlink(missing_ok=True)
+        raise ClipError(f"cannot cut {request.source.name}: {exc}") from exc
+    if frames == 0:
+        tmp.unlink(missing_ok=True)
+        raise ClipError(f"no frames between {request.start_t:.1f} s and {request.end_t:.1f} s")
+    tmp.replace(out)
+    return frames
+
+
+def cached_clip_path(data_dir: Path, track: VideoTrack) -> Path:
+    return data_dir / "clips" / f"{track.footage.sha256[:16]}-{track.track_no}.mp4"
+
+
+def ensure_clip(track: VideoTrack, data_dir: Path) -> Path:
+    """The track's clip for playing, made on first use and kept under the data folder."""
+    out = cached_clip_path(data_dir, track)
+    if not out.is_file():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        render_clip(track, out)
+    return out
+
+
+def record_view(session: Session, actor: Actor, track_id: int) -> None:
+    actor.require(Permission.CAMERA_VIEW)
+    audit.append(
+        session,
+        audit.AuditEvent(actor.username, audit.AuditAction.VIEW, "video_clip", str(track_id)),
+    )

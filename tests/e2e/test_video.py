@@ -1,0 +1,101 @@
+"""Video investigation in a real browser: from the case's place and time to the suspect's route
+attached to the case in five clicks (search → crop → play → confirm → confirm → attach).
+
+The live demo district has no rendered footage (too slow for a browser test), so the test adds
+a small index itself: three cameras south of the scene, the suspect in green heading south past
+them, decoys in other colours and directions, one real clip and real crops.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from precinct.cases.store import Case
+from precinct.core.db import Database
+from precinct.core.geo import LatLon, offset
+from precinct.demo.video_tracks import FakeIndex, FakeTrack
+from precinct.video.index import save_crop
+
+from ..video.clips import make_clip
+
+pytestmark = pytest.mark.browser
+
+if importlib.util.find_spec("playwright") is None or not Path("/usr/bin/chromium").exists():
+    if os.environ.get("PRECINCT_REQUIRE_ALL") == "1":
+        pytest.fail("browser tests cannot run, but PRECINCT_REQUIRE_ALL=1", pytrace=False)
+    pytest.skip("browser tests skipped: no playwright or chromium", allow_module_level=True)
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+
+def _crop(data_dir: Path, bgr: tuple[int, int, int]) -> str:
+    image = np.zeros((120, 60, 3), np.uint8)
+    image[20:110, 15:45] = bgr
+    ok, jpeg = cv2.imencode(".jpg", image)
+    assert ok
+    return save_crop(data_dir, jpeg.tobytes())
+
+
+def _add_index(live_server: object) -> dict[str, int]:
+    data_dir: Path = live_server.data_dir  # type: ignore[attr-defined]
+    number: str = live_server.case_number  # type: ignore[attr-defined]
+    clip = make_clip(data_dir / "e2e-clip.mp4", seconds=12)
+    db = Database(f"sqlite:///{data_dir / 'precinct.db'}")
+    green, red = _crop(data_dir, (40, 200, 40)), _crop(data_dir, (40, 40, 220))
+    with db.write() as session:
+        case = session.query(Case).filter_by(number=number).one()
+        scene, t0 = LatLon(case.place.lat, case.place.lon), case.window_start
+        index = FakeIndex(session, t0, hours=0.5, file=str(clip))
+        for n, code in enumerate(("E2E-A", "E2E-B", "E2E-C")):
+            index.camera(code, offset(scene, 0, -400 * n), heading=180.0)  # looking south
+
+        def add(code: str, s: float, secs: float, colours: tuple[str, ...], crop: str) -> int:
+            spec = FakeTrack(code, t0 + timedelta(seconds=s), secs, "cyclist", colours, 0.0)
+            row = index.track(FakeTrack(**(spec.__dict__ | {"crop_sha256": crop})))
+            session.flush()
+            return row.id
+
+        ids = {
+            "A": add("E2E-A", 2, 9, ("green", "black"), green),  # lingers: longest track
+            "B": add("E2E-B", 100, 4, ("green", "black"), green),
+            "C": add("E2E-C", 200, 4, ("green", "black"), green),
+        }
+        add("E2E-B", 95, 3, ("red", "white"), red)
+        add("E2E-C", 190, 3, ("red",), red)
+    db.dispose()
+    return ids
+
+
+def test_from_case_to_suspect_route_in_five_clicks(login, live_server) -> None:  # type: ignore[no-untyped-def]
+    ids = _add_index(live_server)
+    page: Page = login("zhouyu")
+    page.goto(f"/cases/{live_server.case_number}")
+    page.click("#case-video-search")  # 1: search around the case's place and time
+    expect(page.locator("#contact-sheet .crop-link").first).to_be_visible()
+    first = page.locator("#contact-sheet .crop-link").first
+    assert first.get_attribute("data-track") == str(ids["A"])
+    first.click()  # 2: the crop opens the track
+    video = page.locator("#track-video")
+    expect(video).to_be_visible()
+    clip = page.request.get(video.get_attribute("src") or "")
+    assert clip.ok and clip.headers["content-type"] == "video/mp4"
+    top = page.locator("#candidates-forward tr.candidate").first
+    assert top.get_attribute("data-track") == str(ids["B"])
+    top.locator("button.confirmed").click()  # 3: confirm the best candidate
+    expect(page.locator("#route-list li")).to_have_count(2)
+    top = page.locator("#candidates-forward tr.candidate").first
+    assert top.get_attribute("data-track") == str(ids["C"])
+    top.locator("button.confirmed").click()  # 4: and the next one
+    expect(page.locator("#route-list li")).to_have_count(3)
+    page.click("#attach-submit")  # 5: attach the route to the case
+    assert f"/cases/{live_server.case_number}" in page.url
+    lead = page.locator("#video-leads-table tr.video-lead")
+    expect(lead).to_have_count(1)
+    expect(lead.locator("a")).to_have_count(3)
