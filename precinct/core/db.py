@@ -85,7 +85,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_lock = threading.RLock()
+        # A plain lock: a web request may open its write session on one worker thread and
+        # close it on another (FastAPI runs the two halves of a yield dependency apart).
+        self._write_lock = threading.Lock()
 
     @property
     def is_sqlite(self) -> bool:

@@ -41,6 +41,28 @@ def test_concurrent_writers_queue_instead_of_failing(db: Database) -> None:
         assert session.scalar(select(func.count(Place.id))) == 40
 
 
+def test_a_write_session_may_close_on_another_thread(db: Database) -> None:
+    """FastAPI enters a yield dependency on one worker thread and leaves it on another."""
+    session = db.write()
+    session.__enter__().add(Place(address="车城大道3号", lat=30.5, lon=114.1))
+    errors: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            session.__exit__(None, None, None)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join()
+    assert errors == []
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Place)) == 1
+    with db.write() as s:  # and the writer lock was freed
+        s.add(Place(address="车城大道4号", lat=30.5, lon=114.1))
+
+
 def test_datetimes_round_trip_as_utc(db: Database) -> None:
     from precinct.core.audit import AuditAction, AuditEntry, AuditEvent, append
 
