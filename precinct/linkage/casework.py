@@ -269,3 +269,17 @@ def item_dict(m: pawn.ItemMatch) -> dict[str, Any]:
         "score": m.score,
         "reason": m.reason,
     }
+
+
+def pawned_by(session: Session, items: Sequence[pawn.ItemMatch]) -> dict[str, list[pawn.ItemMatch]]:
+    """Item matches by the resolved person who sold the item."""
+    keys = [m.listing.key for m in items]
+    owners = dict(
+        session.execute(
+            select(LinkRecord.key, LinkRecord.person_key).where(LinkRecord.key.in_(keys))
+        ).all()
+    )
+    out: dict[str, list[pawn.ItemMatch]] = defaultdict(list)
+    for m in items:
+        out[owners.get(m.listing.key, "")].append(m)
+    return out
