@@ -66,6 +66,8 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
     "phone": _NEAR_LEVELS,
     "address": _ADDRESS_LEVELS,
 }
+#: Random pairs sampled to estimate u (how often fields agree by chance).
+U_PAIRS: Final = 400_000
 _TYPO_SQL: Final = (
     "damerau_levenshtein(id_number_l, id_number_r) <= 1 AND (NOT id_valid_l OR NOT id_valid_r)"
 )
@@ -161,7 +163,7 @@ def train(linker: Linker) -> None:
     linker.training.estimate_probability_two_random_records_match(
         [block_on("id_number"), block_on("phone", "name_py")], recall=0.8
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=1)
     for rule in (block_on("id_number"), block_on("name_py"), block_on("phone")):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, fix_probability_two_random_records_match=True
