@@ -41,6 +41,7 @@ def leads_json(
         "seconds": report.seconds,
         "leads": [casework.lead_dict(n, x) for n, x in enumerate(report.leads[:top], start=1)],
         "items": [casework.item_dict(m) for m in report.items],
+        "series": [casework.series_dict(x) for x in report.series_cases],
     }
 
 

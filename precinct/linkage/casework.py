@@ -19,7 +19,7 @@ from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.linkage import leads as ranking
-from precinct.linkage import pawn
+from precinct.linkage import pawn, series
 from precinct.linkage.geo import Point
 from precinct.linkage.store import (
     BikeTrip,
@@ -41,6 +41,7 @@ class LeadsReport:
     sightings: list[ranking.Sighting]
     leads: list[ranking.Lead]
     items: list[pawn.ItemMatch] = field(default_factory=list)
+    series_cases: list[series.SeriesCase] = field(default_factory=list)
     trips_considered: int = 0
     seconds: float = 0.0
 
@@ -183,7 +184,9 @@ def case_leads(session: Session, actor: Actor, case_number: str) -> LeadsReport:
     items = item_matches(session, case)
     persons = _persons(session, {t.account for t in fitting}, _pawned(items))
     leads = ranking.rank(scene, sightings, fitting, persons)
-    report = LeadsReport(case_number, sightings, leads, items, len(trips))
+    report = LeadsReport(
+        case_number, sightings, leads, items, case_series(session, actor, case), len(trips)
+    )
     report.seconds = round(time.perf_counter() - started, 3)
     audit.append(
         session,
@@ -258,6 +261,17 @@ def lead_dict(rank: int, lead: ranking.Lead) -> dict[str, Any]:
     }
 
 
+def series_dict(s: series.SeriesCase) -> dict[str, Any]:
+    return {
+        "series_case": s.case.number,
+        "title": s.case.title,
+        "at": s.case.at,
+        "metres": s.metres,
+        "days": s.days,
+        "mo": s.mo,
+    }
+
+
 def item_dict(m: pawn.ItemMatch) -> dict[str, Any]:
     return {
         "item_id": m.item.item_id,
@@ -283,3 +297,16 @@ def pawned_by(session: Session, items: Sequence[pawn.ItemMatch]) -> dict[str, li
     for m in items:
         out[owners.get(m.listing.key, "")].append(m)
     return out
+
+
+def _fact(case: Case) -> series.CaseFact:
+    where = Point(case.place.lat, case.place.lon)
+    return series.CaseFact(case.number, str(case.case_type), case.title, where, case.window_start)
+
+
+def case_series(session: Session, actor: Actor, case: Case) -> list[series.SeriesCase]:
+    """Cases of the same type near the case in space and time (串并案)."""
+    same_type = cases.list_cases(
+        session, actor, cases.CaseFilter(case_type=case.case_type, limit=5000)
+    )
+    return series.series_of(_fact(case), [_fact(c) for c in same_type])

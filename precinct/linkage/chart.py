@@ -54,3 +54,27 @@ def case_graph(
     for lead in leads[:top]:
         _lead(g, case, lead, pawned_by)
     return g.elements()
+
+
+def person_graph(
+    person_key: str, name: str, records: Sequence[dict[str, Any]], bikes: Sequence[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """One resolved person: the phones, ID numbers and addresses of their records, the cases of
+    their prior records, the items they pawned and the bikes their phones unlocked."""
+    g = Graph()
+    person = g.node(person_key, name or person_key, "person")
+    for r in records:
+        if r["phone"]:
+            g.edge(person, g.node("phone:" + r["phone"], r["phone"], "phone"), r["source"])
+        if r["id_number"]:
+            g.edge(person, g.node("id:" + r["id_number"], r["id_number"], "id"), r["source"])
+        if r["address"] and r["kind"] in ("rental", "hotel_stay"):
+            g.edge(person, g.node("addr:" + r["address"], r["address"], "address"), r["kind"])
+        case = r["detail"].get("case_number")
+        if r["kind"] == "prior_record" and case:
+            g.edge(person, g.node("case:" + case, case, "case"), r["detail"].get("mo", "prior"))
+        if r["kind"] == "pawn" and r["detail"].get("description"):
+            g.edge(person, g.node("pawn:" + r["key"], r["detail"]["description"], "item"), "pawned")
+    for phone, bike in bikes:
+        g.edge("phone:" + phone, g.node("bike:" + bike, bike, "bike"), "unlocked")
+    return g.elements()

@@ -149,10 +149,13 @@ def leads_cmd(
         fail(str(exc))
     rows = [casework.lead_dict(n, lead) for n, lead in enumerate(report.leads[:top], start=1)]
     rows += [casework.item_dict(m) for m in report.items]
+    rows += [casework.series_dict(x) for x in report.series_cases]
     emit(rows, as_json, _lead_line)
 
 
 def _lead_line(r: dict[str, Any]) -> str:
+    if "series_case" in r:
+        return f"series: {r['series_case']} {r['title']} ({r['metres']} m, {r['days']:+} days)"
     if "listing" in r:
         return f"item: {r['description']} → {r['shop']} ({r['reason']})"
     reasons = "".join(f"\n    - {x['text']}" for x in r["reasons"])

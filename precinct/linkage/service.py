@@ -333,3 +333,14 @@ def match_dict(m: LinkMatch) -> dict[str, Any]:
         "weight": m.weight,
         "agreements": m.agreements,
     }
+
+
+def bikes_of(session: Session, phones: set[str], limit: int = 30) -> list[tuple[str, str]]:
+    """(account, bike) of the latest trips of these accounts."""
+    stmt = (
+        select(BikeTrip.account, BikeTrip.bike_id)
+        .where(BikeTrip.account.in_(phones))
+        .order_by(BikeTrip.unlock_at.desc())
+        .limit(limit)
+    )
+    return [(a, b) for a, b in session.execute(stmt)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import random
+from datetime import date, timedelta
 from pathlib import Path
 
 from precinct.core.identifiers import ResidentId
@@ -20,6 +22,10 @@ PEOPLE_MAPPING = {
     },
 }
 HEADER = ["姓名", "身份证号", "电话", "地址"]
+FAMILY, GIVEN = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林",
+    "伟强磊军勇杰涛明超刚平辉鹏华飞芳娜敏静丽艳娟霞",
+)
 
 
 def mapping(**changes: object) -> SourceMapping:
@@ -35,8 +41,6 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 
 def id_of(region: str, born: str, seq: int) -> str:
-    from datetime import date
-
     return ResidentId.build(region, date.fromisoformat(born), seq).value
 
 
@@ -44,3 +48,14 @@ def typo(id_number: str, at: int = 15) -> str:
     """One digit wrong: the check character no longer fits."""
     digit = str((int(id_number[at]) + 1) % 10)
     return id_number[:at] + digit + id_number[at + 1 :]
+
+
+def crowd(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
+    rng = random.Random(seed)
+    people = []
+    for i in range(n):
+        name = rng.choice(FAMILY) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        born = date(1970, 1, 1) + timedelta(days=rng.randrange(12000))
+        phone = "139" + f"{rng.randrange(10**8):08d}"
+        people.append((name, id_of("420113", born.isoformat(), 100 + i), phone))
+    return people

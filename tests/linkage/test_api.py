@@ -33,6 +33,7 @@ def test_leads_json_puts_the_suspect_first(web: TestClient, district: District) 
     body = web.get(f"/api/v1/cases/{district.truth.case_number}/leads").json()
     assert body["leads"][0]["id_number"] == district.truth.suspect_id_number
     assert {r["code"] for r in body["leads"][0]["reasons"]} >= {"sightings", "items"}
+    assert all(s["series_case"] != district.truth.case_number for s in body["series"])
     chart = web.get(f"/api/v1/cases/{district.truth.case_number}/link-chart").json()
     kinds = {e["data"].get("kind") for e in chart}
     assert {"this-case", "person", "phone", "bike", "item"} <= kinds
@@ -65,4 +66,5 @@ def test_roles_and_purpose_guard_the_pages(web: TestClient, district: District) 
     assert web.get(f"/link/persons/{lead['person_key']}").status_code == 400
     page = web.get(f"/link/persons/{lead['person_key']}?reason=核查线索人员")
     assert page.status_code == 200 and 'id="link-records"' in page.text
+    assert 'id="link-chart-data"' in page.text and '"kind": "phone"' in page.text
     assert "check character fails" in page.text or "pinyin" in page.text or "same" in page.text

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import random
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from precinct.linkage import service
 from precinct.linkage.cluster import Edge, cluster
 from precinct.linkage.resolve import PersonRecord, score
 from precinct.linkage.store import LinkRecord
-from tests.linkage.helpers import HEADER, id_of, mapping, typo, write_csv
+from tests.linkage.helpers import HEADER, crowd, mapping, typo, write_csv
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "linkage_febrl.py"
 FAMILY, GIVEN = (
@@ -26,20 +24,9 @@ FAMILY, GIVEN = (
 )
 
 
-def _crowd(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
-    rng = random.Random(seed)
-    people = []
-    for i in range(n):
-        name = rng.choice(FAMILY) + rng.choice(GIVEN) + rng.choice(GIVEN)
-        born = date(1970, 1, 1) + timedelta(days=rng.randrange(12000))
-        phone = "139" + f"{rng.randrange(10**8):08d}"
-        people.append((name, id_of("420113", born.isoformat(), 100 + i), phone))
-    return people
-
-
 def _records() -> tuple[list[PersonRecord], dict[str, int]]:
     """Three hundred people, each once; five of them again with the noise of real registers."""
-    people = _crowd(300)
+    people = crowd(300)
     records = [
         PersonRecord(f"r:{i}", n, idn, "", ph, f"新庙村{i}号")
         for i, (n, idn, ph) in enumerate(people)
@@ -99,7 +86,7 @@ def test_febrl1_dedupe_f1() -> None:
 
 
 def test_a_judgement_wins_on_every_rerun(db: Database, admin: Actor, tmp_path: Path) -> None:
-    people = _crowd(60, seed=3)
+    people = crowd(60, seed=3)
     rows = [[n, idn, ph, f"新庙村{i}号"] for i, (n, idn, ph) in enumerate(people)]
     rows.append([people[0][0], people[0][1], people[0][2], "新庙村0号"])  # the same person again
     with db.write() as session:

@@ -3,7 +3,7 @@
 (function () {
   const COLOURS = {
     "this-case": "#b3261e", case: "#e08a2c", person: "#1d3f8f", phone: "#2f7d4f",
-    bike: "#3aa17e", item: "#8a4fbf",
+    bike: "#3aa17e", item: "#8a4fbf", id: "#5b6b86", address: "#a0702a",
   };
   function draw() {
     const box = document.getElementById("link-chart");
