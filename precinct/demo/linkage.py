@@ -23,7 +23,8 @@ from precinct.core.auth import Role
 from precinct.core.db import Database
 from precinct.demo.cast import choose_cast
 from precinct.demo.common import Progress
-from precinct.demo.linkage_data import Loot, Sizes, Story, Table, make_sources
+from precinct.demo.linkage_data import Sizes, make_sources
+from precinct.demo.linkage_registers import Loot, Story, Table
 from precinct.demo.linkage_trips import ride_sightings
 from precinct.demo.night import scene
 from precinct.demo.people import generate_residents

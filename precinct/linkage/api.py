@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from precinct.core.access import Actor, Purpose, PurposeRequired
 from precinct.core.auth import Permission
-from precinct.linkage import casework, service
+from precinct.linkage import casework, service, views
 from precinct.linkage.chart import case_graph
 from precinct.web.deps import WriteSession, check_csrf, render, require
 
@@ -39,9 +39,9 @@ def leads_json(
     return {
         "case_number": number,
         "seconds": report.seconds,
-        "leads": [casework.lead_dict(n, x) for n, x in enumerate(report.leads[:top], start=1)],
-        "items": [casework.item_dict(m) for m in report.items],
-        "series": [casework.series_dict(x) for x in report.series_cases],
+        "leads": [views.lead_dict(n, x) for n, x in enumerate(report.leads[:top], start=1)],
+        "items": [views.item_dict(m) for m in report.items],
+        "series": [views.series_dict(x) for x in report.series_cases],
     }
 
 
@@ -116,8 +116,8 @@ def person_json(
     return {
         "person_key": key,
         "best": view.best,
-        "records": [service.record_dict(r, view.sources) for r in view.records],
-        "matches": [service.match_dict(m) for m in view.matches],
+        "records": [views.record_dict(r, view.sources) for r in view.records],
+        "matches": [views.match_dict(m) for m in view.matches],
     }
 
 
@@ -131,8 +131,8 @@ def person_page(
     reason: str = "",
 ) -> HTMLResponse:
     view = _person(session, actor, key, Purpose.of(case_number, reason))
-    records = [service.record_dict(r, view.sources) for r in view.records]
-    matches = [service.match_dict(m) for m in view.matches]
+    records = [views.record_dict(r, view.sources) for r in view.records]
+    matches = [views.match_dict(m) for m in view.matches]
     return render(
         request,
         "link_person.html",
@@ -158,3 +158,8 @@ def judge_json(session: WriteSession, actor: Importer, body: JudgementIn) -> dic
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
     return {"left": j.left_key, "right": j.right_key, "same": j.same}
+
+
+@router.get("/link", response_class=HTMLResponse, include_in_schema=False)
+def sources_page(request: Request, session: WriteSession, actor: CaseViewer) -> HTMLResponse:
+    return render(request, "link_sources.html", overview=service.overview(session, actor))

@@ -242,49 +242,6 @@ def decisions(session: Session, case_number: str) -> list[LeadDecision]:
     )
 
 
-def lead_dict(rank: int, lead: ranking.Lead) -> dict[str, Any]:
-    t = lead.trip
-    return {
-        "rank": rank,
-        "person_key": lead.person_key,
-        "name": lead.name,
-        "id_number": lead.id_number,
-        "score": lead.score,
-        "trip": {
-            "trip_id": t.trip_id,
-            "bike_id": t.bike_id,
-            "account": t.account,
-            "unlock_at": t.unlock_at,
-            "lock_at": t.lock_at,
-        },
-        "reasons": [r.__dict__ for r in lead.reasons],
-    }
-
-
-def series_dict(s: series.SeriesCase) -> dict[str, Any]:
-    return {
-        "series_case": s.case.number,
-        "title": s.case.title,
-        "at": s.case.at,
-        "metres": s.metres,
-        "days": s.days,
-        "mo": s.mo,
-    }
-
-
-def item_dict(m: pawn.ItemMatch) -> dict[str, Any]:
-    return {
-        "item_id": m.item.item_id,
-        "description": m.item.description,
-        "serial": m.item.serial,
-        "listing": m.listing.key,
-        "shop": m.listing.shop,
-        "listed_at": m.listing.listed_at,
-        "score": m.score,
-        "reason": m.reason,
-    }
-
-
 def pawned_by(session: Session, items: Sequence[pawn.ItemMatch]) -> dict[str, list[pawn.ItemMatch]]:
     """Item matches by the resolved person who sold the item."""
     keys = [m.listing.key for m in items]

@@ -12,7 +12,7 @@ from precinct.core.access import Actor, Purpose, PurposeRequired
 from precinct.core.auth import Role
 from precinct.core.console import JsonOpt, emit, fail, writing
 from precinct.core.tabular import TableError, parse_datetime
-from precinct.linkage import casework, service
+from precinct.linkage import casework, dedupe, service, views
 from precinct.linkage.mapping import MappingError, SourceMapping, load_mapping
 
 app = typer.Typer(help="Big-data leads: sources, entity resolution, leads.", no_args_is_help=True)
@@ -86,8 +86,8 @@ def person_cmd(
             view = service.view_person(session, CLI_ACTOR, Purpose.of(case, reason), key)
             if view is None:
                 fail(f"no person {key}")
-            rows = [service.record_dict(r, view.sources) for r in view.records]
-            rows += [service.match_dict(m) for m in view.matches]
+            rows = [views.record_dict(r, view.sources) for r in view.records]
+            rows += [views.match_dict(m) for m in view.matches]
     except PurposeRequired as exc:
         fail(str(exc))
     emit(rows, as_json, _person_line)
@@ -112,7 +112,7 @@ def dedupe_cmd(
     """Standalone: write every row of FILE with its resolved-person id (no database)."""
     spec = _mapping(mapping)
     try:
-        persons = service.dedupe_file(file, spec, out, threshold)
+        persons = dedupe.dedupe_file(file, spec, out, threshold)
     except TableError as exc:
         fail(f"{exc.count} problem(s):\n{exc}")
     typer.echo(f"{out}: {persons:,} persons")
@@ -147,9 +147,9 @@ def leads_cmd(
             report = casework.case_leads(session, CLI_ACTOR, case)
     except LookupError as exc:
         fail(str(exc))
-    rows = [casework.lead_dict(n, lead) for n, lead in enumerate(report.leads[:top], start=1)]
-    rows += [casework.item_dict(m) for m in report.items]
-    rows += [casework.series_dict(x) for x in report.series_cases]
+    rows = [views.lead_dict(n, lead) for n, lead in enumerate(report.leads[:top], start=1)]
+    rows += [views.item_dict(m) for m in report.items]
+    rows += [views.series_dict(x) for x in report.series_cases]
     emit(rows, as_json, _lead_line)
 
 

@@ -3,7 +3,6 @@ open a resolved person, and the standalone dedupe of one file."""
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,13 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from precinct.core import audit
 from precinct.core.access import Actor, Purpose
 from precinct.core.auth import Permission
-from precinct.core.tabular import read_rows
 from precinct.linkage import cluster as clustering
 from precinct.linkage import resolve
 from precinct.linkage.files import read_source
@@ -271,70 +269,6 @@ def view_person(
     return view
 
 
-# --- standalone: dedupe one file ---------------------------------------------------------------
-
-
-def dedupe_file(
-    path: Path, mapping: SourceMapping, out: Path, threshold: float = MATCH_THRESHOLD
-) -> int:
-    """Write every input row with its resolved-person id (like csvdedupe); returns persons."""
-    mapped = read_source(path, mapping)
-    header, rows = read_rows(path) if path.suffix.lower() != ".parquet" else ([], [])
-    records = [
-        resolve.PersonRecord(
-            str(r.row),
-            **{
-                k: str(r.values.get(k, ""))
-                for k in ("name", "id_number", "birth_date", "phone", "address")
-            },
-        )
-        for r in mapped
-    ]
-    pairs = resolve.score(records)
-    names = clustering.cluster(
-        [r.key for r in records],
-        [clustering.Edge(p.left, p.right, p.probability) for p in pairs],
-        (),
-        threshold,
-    )
-    ids = {k: i for i, k in enumerate(sorted(set(names.values()), key=int), start=1)}
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["person_id", "row", *header])
-        cells = dict(rows)
-        for r in mapped:
-            writer.writerow([ids[names[str(r.row)]], r.row, *cells.get(r.row, [])])
-    return len(ids)
-
-
-def record_dict(r: LinkRecord, sources: dict[int, LinkSource]) -> dict[str, Any]:
-    source = sources.get(r.source_id)
-    return {
-        "key": r.key,
-        "source": source.name if source else "",
-        "row": r.row,
-        "source_title": source.title if source else "",
-        "kind": r.kind,
-        "name": r.name,
-        "id_number": r.id_number,
-        "phone": r.phone,
-        "address": r.address,
-        "at": r.at,
-        "detail": r.detail,
-        "person_key": r.person_key,
-    }
-
-
-def match_dict(m: LinkMatch) -> dict[str, Any]:
-    return {
-        "left": m.left_key,
-        "right": m.right_key,
-        "probability": m.probability,
-        "weight": m.weight,
-        "agreements": m.agreements,
-    }
-
-
 def bikes_of(session: Session, phones: set[str], limit: int = 30) -> list[tuple[str, str]]:
     """(account, bike) of the latest trips of these accounts."""
     stmt = (
@@ -344,3 +278,26 @@ def bikes_of(session: Session, phones: set[str], limit: int = 30) -> list[tuple[
         .limit(limit)
     )
     return [(a, b) for a, b in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class Overview:
+    sources: list[LinkSource]
+    records: int
+    persons: int
+    trips: int
+    judgements: int
+
+
+def overview(session: Session, actor: Actor) -> Overview:
+    """What is loaded and resolved (no personal data)."""
+    actor.require(Permission.CASE_VIEW)
+    sources = list(session.scalars(select(LinkSource).order_by(LinkSource.name)))
+    count = session.scalar
+    return Overview(
+        sources,
+        count(select(func.count(LinkRecord.id))) or 0,
+        count(select(func.count(func.distinct(LinkRecord.person_key)))) or 0,
+        count(select(func.count(BikeTrip.id))) or 0,
+        count(select(func.count(LinkJudgement.id))) or 0,
+    )

@@ -57,6 +57,13 @@ def test_case_page_fragment_and_confirm(web: TestClient, district: District) -> 
     assert district.truth.suspect_id_number in web.get(f"/cases/{number}").text
 
 
+def test_sources_page_lists_what_is_loaded(web: TestClient) -> None:
+    _login(web, "investigator")
+    page = web.get("/link")
+    assert page.status_code == 200 and 'href="/link"' in page.text
+    assert "bike_trips" in page.text and "pawn_listings" in page.text
+
+
 def test_roles_and_purpose_guard_the_pages(web: TestClient, district: District) -> None:
     _login(web, "viewer")
     assert web.get(f"/api/v1/cases/{district.truth.case_number}/leads").status_code == 403
