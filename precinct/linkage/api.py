@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from precinct.core.access import Actor, Purpose, PurposeRequired
 from precinct.core.auth import Permission
 from precinct.linkage import casework, service, views
-from precinct.linkage.chart import case_graph
+from precinct.linkage.chart import case_graph, person_graph
 from precinct.web.deps import WriteSession, check_csrf, render, require
 
 router = APIRouter()
@@ -133,6 +133,8 @@ def person_page(
     view = _person(session, actor, key, Purpose.of(case_number, reason))
     records = [views.record_dict(r, view.sources) for r in view.records]
     matches = [views.match_dict(m) for m in view.matches]
+    bikes = service.bikes_of(session, {r["phone"] for r in records if r["phone"]})
+    elements = person_graph(key, view.best["name"], records, bikes)
     return render(
         request,
         "link_person.html",
@@ -140,6 +142,7 @@ def person_page(
         records=records,
         matches=matches,
         case_number=case_number,
+        elements=elements,
     )
 
 
@@ -163,3 +166,20 @@ def judge_json(session: WriteSession, actor: Importer, body: JudgementIn) -> dic
 @router.get("/link", response_class=HTMLResponse, include_in_schema=False)
 def sources_page(request: Request, session: WriteSession, actor: CaseViewer) -> HTMLResponse:
     return render(request, "link_sources.html", overview=service.overview(session, actor))
+
+
+@router.post("/link/judgements", include_in_schema=False, dependencies=[CSRF])
+def judge_form(
+    session: WriteSession,
+    actor: Importer,
+    left: Annotated[str, Form()],
+    right: Annotated[str, Form()],
+    verdict: Annotated[str, Form()],
+    back: Annotated[str, Form()] = "/link",
+) -> RedirectResponse:
+    """Same / not same from the person page; applied at the next resolution run."""
+    try:
+        service.judge(session, actor, (left, right), verdict == "same")
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return RedirectResponse(back if back.startswith("/link/") else "/link", status_code=303)

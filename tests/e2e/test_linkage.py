@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_workbench import INVESTIGATOR, assert_translated, table_rows, zh
+from tests.e2e.test_workbench import INVESTIGATOR, assert_translated, path_of, table_rows, zh
 
 pytestmark = pytest.mark.browser
 
@@ -42,3 +42,19 @@ def test_lead_list_and_link_chart(login: Any, live_server: Any) -> None:
     )
     suspects = [r for r in table_rows(page, "#party-table") if r[0] == zh("role_in_case.suspect")]
     assert [r[2] for r in suspects] == [live_server.truth.suspect_id_number]
+
+
+def test_person_page_gathers_records_with_sources_and_a_chart(login: Any, live_server: Any) -> None:
+    page = login(INVESTIGATOR)
+    page.goto(f"/cases/{live_server.case_number}")
+    link = page.locator("#lead-table tbody tr").first.locator("td a")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_navigation():
+        link.click()
+    assert path_of(page).startswith("/link/persons/")
+    ids = {row[3] for row in table_rows(page, "#link-records")}
+    assert live_server.truth.suspect_id_number in ids
+    sources = {row[0] for row in table_rows(page, "#link-records")}
+    assert len(sources) >= 4, sources  # bike account, rental, prior record, pawn …
+    expect(page.locator("#link-chart")).to_have_attribute("data-drawn", "1", timeout=15_000)
+    assert_translated(page)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from precinct.config import Settings
 from precinct.core.db import Database
+from precinct.linkage.store import LinkJudgement
 from precinct.web.app import create_app
 from tests.linkage.conftest import PASSWORD, District
 from tests.web.conftest import csrf_from
@@ -64,7 +66,9 @@ def test_sources_page_lists_what_is_loaded(web: TestClient) -> None:
     assert "bike_trips" in page.text and "pawn_listings" in page.text
 
 
-def test_roles_and_purpose_guard_the_pages(web: TestClient, district: District) -> None:
+def test_roles_and_purpose_guard_the_pages(
+    web: TestClient, district: District, district_db: Database
+) -> None:
     _login(web, "viewer")
     assert web.get(f"/api/v1/cases/{district.truth.case_number}/leads").status_code == 403
     web.cookies.clear()
@@ -74,4 +78,11 @@ def test_roles_and_purpose_guard_the_pages(web: TestClient, district: District) 
     page = web.get(f"/link/persons/{lead['person_key']}?reason=核查线索人员")
     assert page.status_code == 200 and 'id="link-records"' in page.text
     assert 'id="link-chart-data"' in page.text and '"kind": "phone"' in page.text
+    left = page.text.split('name="left" value="', 1)[1].split('"', 1)[0]
+    right = page.text.split('name="right" value="', 1)[1].split('"', 1)[0]
+    form = {"left": left, "right": right, "verdict": "not_same", "csrf_token": csrf_from(page.text)}
+    assert web.post("/link/judgements", data=form).status_code == 303
+    with district_db.read() as session:
+        judged = session.scalars(select(LinkJudgement)).one()
+        assert (judged.same, judged.judged_by) == (False, "analyst")
     assert "check character fails" in page.text or "pinyin" in page.text or "same" in page.text
