@@ -77,6 +77,8 @@ TYPES: Final[dict[str, Callable[[str], Any]]] = {
     "id_number": _id_number,
     "phone": normalise.phone,
     "plate": normalise.plate,
+    "bank_card": normalise.bank_card,
+    "device": normalise.serial,
     "address": normalise.address,
     "serial": normalise.serial,
     "datetime": _iso(parse_datetime),

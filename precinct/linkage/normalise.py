@@ -15,7 +15,7 @@ from typing import Final
 
 from pypinyin import lazy_pinyin
 
-from precinct.core.identifiers import IdentifierError, Phone, Plate, ResidentId
+from precinct.core.identifiers import BankCard, IdentifierError, Phone, Plate, ResidentId
 
 COMPOUND_FAMILY_NAMES: Final = frozenset(
     "欧阳 上官 司马 司徒 诸葛 皇甫 东方 令狐 夏侯 尉迟 公孙 慕容 长孙 宇文 端木 独孤".split()
@@ -112,6 +112,14 @@ def phone(raw: str) -> str:
 def plate(raw: str) -> str:
     try:
         return Plate.parse(_ascii_fold(raw)).compact
+    except IdentifierError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def bank_card(raw: str) -> str:
+    """A 16-19 digit card number whose Luhn check digit fits."""
+    try:
+        return str(BankCard.parse(_ascii_fold(raw)))
     except IdentifierError as exc:
         raise ValueError(str(exc)) from None
 

@@ -44,3 +44,6 @@ def test_phones_plates_addresses_and_serials() -> None:
     tokens = normalise.address_tokens("武汉经开区沌口街道新庙村二组47号302室")
     assert {"新庙村", "47号", "302室"} <= set(tokens)
     assert normalise.serial("pf-3k cw lv") == "PF3KCWLV"
+    assert normalise.bank_card("6222 0212 3456 7894") == "6222021234567894"
+    with pytest.raises(ValueError):
+        normalise.bank_card("6222021234567890")
