@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from pypinyin import lazy_pinyin
@@ -63,6 +64,7 @@ def _latin_name(text: str) -> NameParts:
     return NameParts(" ".join(words), family, given, family, given)
 
 
+@lru_cache(maxsize=1 << 18)
 def name_parts(raw: str) -> NameParts:
     """Split and romanise a name; raises ``ValueError`` for text that is not a name."""
     text = _ascii_fold(raw)
@@ -132,12 +134,13 @@ def address(raw: str) -> str:
     return text
 
 
-def address_tokens(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 18)
+def address_tokens(text: str) -> tuple[str, ...]:
     """The parts of an address that identify a place: 新庙村, 二组, 47号, 302室 …"""
     found = []
     for number, unit, words, suffix in _ADDRESS_UNITS.findall(address(text)):
         found.append(number + unit if number else words + suffix)
-    return found
+    return tuple(found)
 
 
 def serial(raw: str) -> str:

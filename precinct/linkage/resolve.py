@@ -137,7 +137,7 @@ def _row(r: PersonRecord) -> dict[str, Any]:
     born = r.birth_date or (
         ident.value[6:10] + "-" + ident.value[10:12] + "-" + ident.value[12:14] if ident else ""
     )
-    tokens = normalise.address_tokens(r.address) if r.address else []
+    tokens = list(normalise.address_tokens(r.address)) if r.address else []
     return {
         "key": r.key,
         "name": parts.name if parts else None,
