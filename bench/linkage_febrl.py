@@ -179,26 +179,35 @@ def run_demo() -> list[str]:
     return [_line(f"demo Chinese ({len(records):,} rec)", pair_scores(found, truth), seconds)]
 
 
+def _chunks(people: int, seed: int) -> Any:
+    """Residents in chunks of 100,000 (one demo town each: generating one huge town slows down
+    as its addresses fill up); the truth is (chunk, ID number)."""
+    from precinct.demo.people import generate_residents
+
+    for chunk, start in enumerate(range(0, people, 100_000)):
+        for r in generate_residents(min(100_000, people - start), seed + chunk):
+            yield chunk, r
+
+
 def scale_records(people: int, seed: int = 1) -> tuple[list[PersonRecord], dict[str, Any]]:
     """One registration per resident plus 10 % noisy duplicates (hotel-register style)."""
     import random
 
     from precinct.demo.linkage_noise import Noise
-    from precinct.demo.people import generate_residents
 
     rng = random.Random(seed)
     noise = Noise(rng, {"roman": 0.05, "homophone": 0.05, "id_typo": 0.05, "no_phone": 0.3})
     records, truth = [], {}
-    for i, r in enumerate(generate_residents(people, seed)):
+    for i, (chunk, r) in enumerate(_chunks(people, seed)):
         records.append(PersonRecord(f"a:{i}", r.name, r.id_number, "", r.phone, r.address))
-        truth[f"a:{i}"] = r.id_number
+        truth[f"a:{i}"] = (chunk, r.id_number)
         if rng.random() < 0.1:
             key = f"b:{i}"
             records.append(
                 PersonRecord(key, noise.name(r.name), noise.id_number(r.id_number), "",
                              noise.phone(r.phone), r.address)
             )  # fmt: skip
-            truth[key] = r.id_number
+            truth[key] = (chunk, r.id_number)
     return records, truth
 
 
