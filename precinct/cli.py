@@ -17,6 +17,7 @@ from precinct.core.auth import AccountError, Role, User, add_user
 from precinct.core.console import JsonOpt, emit, err, fail, open_database, writing
 from precinct.core.tabular import TableError
 from precinct.fleet import cli as fleet_cli
+from precinct.linkage import cli as linkage_cli
 from precinct.video import cli as video_cli
 
 app = typer.Typer(help="Precinct: investigation and service platform.", no_args_is_help=True)
@@ -34,6 +35,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(cases_app, name="cases")
 app.add_typer(video_cli.app, name="video")
 app.add_typer(fleet_cli.app, name="fleet")
+app.add_typer(linkage_cli.app, name="link")
 
 # --- db ------------------------------------------------------------------------------------
 

@@ -234,3 +234,16 @@ def figures(session: Session, since: datetime | None = None) -> Figures:
     ]
     items = [ItemValue(v, s in RECOVERED_PROPERTY) for v, s in session.execute(item_q)]
     return compute_figures(alarms, cases, items)
+
+
+def add_suspect(session: Session, actor: Actor, number: str, id_number: str) -> bool:
+    """Add a registered person as a suspect of a case; False when already one or unknown."""
+    actor.require(Permission.CASE_EDIT)
+    case = session.scalar(select(Case).where(Case.number == number))
+    person = session.scalar(select(Person).where(Person.id_number == id_number))
+    if case is None or person is None:
+        return False
+    if any(p.person_id == person.id and p.role == PartyRole.SUSPECT for p in case.parties):
+        return False
+    case.parties.append(CaseParty(person_id=person.id, role=PartyRole.SUSPECT))
+    return True

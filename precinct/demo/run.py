@@ -22,6 +22,7 @@ from precinct.demo.district import (
     write_truth,
 )
 from precinct.demo.fleet_stage import fleet_lines, run_fleet_stage
+from precinct.demo.linkage import linkage_lines, run_linkage_stage
 from precinct.demo.video import FootageSpec
 from precinct.demo.video_stage import run_video_stage, video_lines
 from precinct.demo.video_trace import trace_lines
@@ -122,6 +123,10 @@ def build_demo(
                 lambda p: run_video_stage(db, settings.data_dir, footage, p),
             )
             lines += video_lines(stage) + trace_lines(db, stage, settings.data_dir)
+        leads = _with_progress(
+            progress_factory, lambda p: run_linkage_stage(db, settings.data_dir, truth, p)
+        )
+        lines += linkage_lines(leads)
     finally:
         db.dispose()
     result = DemoResult(truth, lines + _account_lines(), time.perf_counter() - started)

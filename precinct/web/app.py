@@ -20,6 +20,7 @@ from precinct.cases import api as cases_api
 from precinct.config import Settings
 from precinct.core.db import Database
 from precinct.fleet import api as fleet_api
+from precinct.linkage import api as linkage_api
 from precinct.registry import api as registry_api
 from precinct.video import api as video_api
 from precinct.web import pages
@@ -107,6 +108,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         cases_api.router,
         fleet_api.router,
         video_api.router,
+        linkage_api.router,
     ):
         app.include_router(router)
     return app
