@@ -29,7 +29,7 @@ from precinct.core import migrate
 from precinct.core.access import Actor
 from precinct.core.auth import Role
 from precinct.core.db import Database
-from precinct.demo.video import FootageSpec, FootageTruth, render_benchmark_set, render_night
+from precinct.demo.video import FootageSpec, FootageTruth, render_benchmark_set, render_once
 from precinct.demo.video_stage import truth_labelled
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, Scores, parse_mot, score
@@ -126,7 +126,7 @@ def print_scores(title: str, s: Scores) -> None:
 def demo_quality(args: argparse.Namespace) -> None:
     spec = FootageSpec(scale=args.demo_scale)
     folder = ROOT / ".cache" / "bench" / f"demo-night-{args.demo_scale}"
-    truth = render_night(spec, folder)
+    truth = render_once(spec, folder)
     with tempfile.TemporaryDirectory() as tmp:
         run = index_files(items_of(truth), args.workers, Path(tmp))
         total, lenient = Scores(), Scores()

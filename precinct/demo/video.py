@@ -126,7 +126,11 @@ def render_benchmark_set(
     progress: Progress | None = None,
 ) -> FootageTruth:
     """Render the benchmark's footage once; later calls reuse a complete set of the same spec."""
-    spec = benchmark_spec(hours, width, height)
+    return render_once(benchmark_spec(hours, width, height), out_dir, progress)
+
+
+def render_once(spec: FootageSpec, out_dir: Path, progress: Progress | None = None) -> FootageTruth:
+    """A complete set of this spec already in `out_dir` (a cache), or a fresh render."""
     if is_complete(out_dir, spec):
         return load_truth(out_dir)
     return render_night(spec, out_dir, progress)
