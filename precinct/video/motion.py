@@ -53,6 +53,9 @@ class MotionConfig:
     absorb_frames: int = 100  # a pixel moving this long joins the background (≤ 254) ...
     absorb_rate: float = 0.1  # ... at this rate per frame
     compensate_brightness: bool = True  # subtract the frame's median difference
+    light_sigma: float = 1.5  # smooth brightening (glare, headlight cones) is told apart from ...
+    light_texture: float = 4.0  # ... objects by detail: |diff − blur(diff)| above this (grey)
+    light_noise_sigmas: float = 3.5  # ... and above this many sigmas of the pixel's noise
     blur: int = 3  # box-blur kernel (pixels); 1 = none
     open_size: int = 3  # morphological opening kernel (removes speckle)
     close_size: int = 5  # morphological closing kernel (fills holes)
@@ -76,7 +79,9 @@ class MotionDetector:
         self._var: FloatImage | None = None
         self._age: Mask | None = None  # consecutive frames each pixel has been moving (≤ 255)
         self._one: Mask = np.ones((1, 1), np.uint8)
+        self._near = np.ones((3, 3), np.uint8)
         self._floor = np.float32(self.config.threshold**2)
+        self._light = np.float32(self.config.light_texture**2)
         self._warmup: list[FloatImage] = []
         self._skipped = 0
         self._last_t: float | None = None
@@ -95,13 +100,13 @@ class MotionDetector:
         if self._mean is None:
             self._warm_up(gray)
             return []
-        square, mask = self._foreground(gray)
+        diff, square, mask = self._foreground(gray)
         if cv2.countNonZero(mask) > self.config.max_foreground_frac * mask.size:
             self._skip(gray)
             return []
         self._skipped = 0
         self._learn(gray, square, mask)
-        return [_detection(frame, rect) for rect in self._blobs(mask)]
+        return [_detection(frame, rect) for rect in self._blobs(self._shapes(diff, mask))]
 
     def _new_span(self, t: float, shape: tuple[int, ...]) -> bool:
         """A jump in time (the next active span) or a change of size starts afresh."""
@@ -142,15 +147,30 @@ class MotionDetector:
         self._one = np.ones(gray.shape, np.uint8)
         self._warmup = []
 
-    def _foreground(self, gray: FloatImage) -> tuple[FloatImage, Mask]:
-        """Squared difference to the background (brightness-compensated) and the moving mask."""
+    def _foreground(self, gray: FloatImage) -> tuple[FloatImage, FloatImage, Mask]:
+        """Difference to the background (brightness-compensated), its square and the moving
+        mask."""
         assert self._mean is not None and self._var is not None
         diff = gray - self._mean
         if self.config.compensate_brightness:
             diff -= np.float32(np.median(diff[::4, ::4]))
         square = diff * diff
         limit = np.maximum(self._var * np.float32(self.config.noise_sigmas**2), self._floor)
-        return square, cv2.compare(square, limit, cv2.CMP_GT)
+        return diff, square, cv2.compare(square, limit, cv2.CMP_GT)
+
+    def _shapes(self, diff: FloatImage, mask: Mask) -> Mask:
+        """The moving pixels that belong to objects: light thrown by a moving lamp (headlight
+        glare, the lit road ahead of a car) brightens the scene smoothly, while an object
+        darkens it or changes it with detail (edges, parts). Smooth brightening is dropped, so
+        that a car's box is its body, not its beam; the mask for learning keeps it."""
+        if self.config.light_texture <= 0:
+            return mask
+        assert self._var is not None
+        detail = cv2.absdiff(diff, cv2.GaussianBlur(diff, (0, 0), self.config.light_sigma))
+        limit = np.maximum(self._var * np.float32(self.config.light_noise_sigmas**2), self._light)
+        textured = cv2.bitwise_and(mask, cv2.compare(detail * detail, limit, cv2.CMP_GT))
+        darker = cv2.bitwise_and(mask, np.less(diff, 0).view(np.uint8) * np.uint8(255))
+        return cv2.bitwise_and(mask, cv2.bitwise_or(darker, cv2.dilate(textured, self._near)))
 
     def _learn(self, gray: FloatImage, square: FloatImage, mask: Mask) -> None:
         """Still pixels update mean and noise; moving pixels are left alone (no trails behind

@@ -129,6 +129,45 @@ def test_a_lasting_change_over_half_the_scene_is_learnt_again() -> None:
     assert counts[learnt:] == [1] * (90 - learnt)
 
 
+def beam(x: float, y: float) -> np.ndarray:
+    """Headlight light on the road ahead of a car: a smooth glare ahead of (x, y) and a cone."""
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    glare = 120 * np.exp(-((xx - x - 3) ** 2 + (yy - y) ** 2) / (2 * 5.0**2))
+    ahead = np.clip(xx - x, 0, None)
+    spread = np.clip(1 - np.abs(yy - y) / (4 + 0.3 * ahead), 0, 1)  # soft-edged, as beams are
+    cone = np.where(ahead > 0, 25 * np.exp(-ahead / 60) * spread, 0)
+    return glare + cone
+
+
+def lit_car_widths(config: MotionConfig) -> list[float]:
+    """Widths (working pixels) of the detection holding a dark car that drives right with its
+    headlights on (the lamps' own glow may be found apart from it; it is not the car)."""
+    rng = np.random.default_rng(4)
+    detector = MotionDetector(config)
+    car = Mover(40, 100, 40, 16, vx=3, level=8, first=WARMUP + 2)
+    widths = []
+    for i in range(60):
+        frame = render(rng, i, [car])
+        if i >= car.first:
+            front = car.box(i)
+            lit = frame.image[:, :, 0] + beam(front.x + front.w, front.y + front.h / 2)
+            frame.image[:] = np.clip(lit, 0, 255).astype(np.uint8)[:, :, None]
+        found = [d.box.scaled(1 / SCALE) for d in detector.detect(frame)]
+        if i >= car.first:
+            body = car.box(i)
+            holding = [b for b in found if abs(b.x - body.x) <= 3 and abs(b.y - body.y) <= 3]
+            assert len(holding) == 1, (i, found)
+            widths.append(holding[0].w)
+    return widths
+
+
+def test_a_cars_box_is_its_body_not_its_headlight_beam() -> None:
+    body_and_lamps = 40 + 12  # the body (40 px) and at most the lamps' own glow
+    assert max(lit_car_widths(MotionConfig())) <= body_and_lamps
+    unfiltered = lit_car_widths(MotionConfig(light_texture=0))
+    assert min(unfiltered) > body_and_lamps  # without the filter the beam counts as car
+
+
 def test_a_person_split_in_two_pieces_is_one_detection() -> None:
     head = Mover(100, 50, 6, 7, vx=1.5, level=110, first=WARMUP + 2)
     legs = Mover(99, 60, 8, 18, vx=1.5, level=110, first=WARMUP + 2)  # a 3 px dark belt between
