@@ -1,0 +1,161 @@
+"""Ring discovery: connected components of the capped account graph, Leiden (modularity, tuned
+resolution) inside the components too large to be one ring, then the communities holding
+laundering seeds are rings. Each member gets a role and a core score (weighted PageRank).
+
+Seeds are the accounts that received a reported victim payment; without reports, accounts that
+pass most of their money on within a day (fast pass-through) seed the search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from precinct.linkage.rings_graph import I64, AccountGraph, Transfers
+
+DAY = 86_400
+
+
+@dataclass(frozen=True)
+class RingParams:
+    max_ring: int = 150  # components larger than this are split by Leiden
+    resolution: float = 1.0
+    min_size: int = 4
+    min_seeds: int = 2
+    seed: int = 7  # Leiden's random seed, for repeatable results
+
+
+@dataclass(frozen=True)
+class Member:
+    account: int
+    role: str  # organiser, caller, mule, cash_out
+    score: float  # weighted PageRank within the ring, the core member has 1.0
+
+
+@dataclass(frozen=True)
+class Ring:
+    ring_id: int
+    members: tuple[Member, ...]
+    seeds: int  # members that received a reported (or fast pass-through) payment
+
+    @property
+    def accounts(self) -> list[int]:
+        return [m.account for m in self.members]
+
+    def core(self, count: int = 5) -> list[Member]:
+        return sorted(self.members, key=lambda m: -m.score)[:count]
+
+
+def fast_out_share(t: Transfers, window: int = DAY) -> NDArray[np.float64]:
+    """Share of each account's outgoing money sent within `window` seconds of an inflow."""
+    offset = int(t.time.min()) if len(t) else 0
+    span = np.int64(1 << 32)
+    in_keys = np.sort(t.dst * span + (t.time - offset))
+    out_keys = t.src * span + (t.time - offset)
+    pos = np.searchsorted(in_keys, out_keys, side="right") - 1
+    prev = in_keys[np.maximum(pos, 0)]
+    fast = (pos >= 0) & (prev // span == t.src) & (out_keys - prev <= window)
+    total = np.bincount(t.src, weights=t.cents, minlength=t.accounts)
+    quick = np.bincount(t.src, weights=t.cents * fast, minlength=t.accounts)
+    return np.divide(quick, total, out=np.zeros(t.accounts), where=total > 0)
+
+
+def seed_accounts(t: Transfers) -> NDArray[np.bool_]:
+    seeds = np.zeros(t.accounts, dtype=bool)
+    if t.reported.any():
+        seeds[t.dst[t.reported]] = True
+        return seeds
+    out = np.bincount(t.src, weights=t.cents, minlength=t.accounts)
+    return (fast_out_share(t) >= 0.8) & (out >= 1_000_000)
+
+
+def communities(g: AccountGraph, params: RingParams) -> I64:
+    """Community label per account: components, with the big ones split by Leiden."""
+    comps = g.graph.connected_components()
+    label = np.asarray(comps.membership, dtype=np.int64)
+    sizes = np.bincount(label)
+    next_label = len(sizes)
+    for comp in np.flatnonzero(sizes > params.max_ring):
+        vertices = np.flatnonzero(label == comp)
+        sub = g.graph.induced_subgraph(vertices.tolist())
+        parts = sub.community_leiden(
+            objective_function="modularity",
+            weights="weight",
+            resolution=params.resolution,
+            n_iterations=-1,
+        )
+        label[vertices] = next_label + np.asarray(parts.membership, dtype=np.int64)
+        next_label += len(parts)
+    return label
+
+
+def find_rings(t: Transfers, g: AccountGraph, params: RingParams) -> list[Ring]:
+    import igraph as ig
+
+    label = communities(g, params)
+    seeds = seed_accounts(t) & ~g.hubs
+    counts = np.bincount(label[seeds], minlength=label.max() + 1)
+    sizes = np.bincount(label)
+    chosen = np.flatnonzero((counts >= params.min_seeds) & (sizes >= params.min_size))
+    roles = _role_features(t)
+    rings: list[Ring] = []
+    for ring_id, comm in enumerate(chosen[np.argsort(-counts[chosen])], start=1):
+        members = np.flatnonzero(label == comm)
+        sub: ig.Graph = g.graph.induced_subgraph(members.tolist())
+        rank = np.asarray(sub.pagerank(weights="weight"))
+        rank = rank / rank.max()
+        member_roles = roles.assign(members, t)
+        rings.append(
+            Ring(
+                ring_id,
+                tuple(
+                    Member(int(a), role, round(float(r), 4))
+                    for a, role, r in zip(members, member_roles, rank, strict=True)
+                ),
+                int(counts[comm]),
+            )
+        )
+    return rings
+
+
+@dataclass(frozen=True)
+class _RoleFeatures:
+    inflow: NDArray[np.float64]
+    outflow: NDArray[np.float64]
+    fast: NDArray[np.float64]
+    received_reported: NDArray[np.bool_]
+
+    def assign(self, members: I64, t: Transfers) -> list[str]:
+        """mule: passes money on fast; cash_out: keeps what ring members sent; organiser: keeps
+        what the cash-outs sent; caller: the rest (little money, joined by devices, paid wages)."""
+        inside = np.zeros(t.accounts, dtype=bool)
+        inside[members] = True
+        internal = inside[t.src] & inside[t.dst]
+        ring_in = np.bincount(t.dst[internal], weights=t.cents[internal], minlength=t.accounts)
+        keeps = (ring_in >= 0.5 * self.inflow) & (self.outflow < 0.6 * self.inflow)
+        mule = self.received_reported | ((self.fast >= 0.5) & (self.outflow > 0) & ~keeps)
+        holder = keeps & ~mule & (ring_in >= 100_000)
+        from_holder = inside & holder
+        via = holder[t.dst] & from_holder[t.src] & internal
+        boss_in = np.bincount(t.dst[via], weights=t.cents[via], minlength=t.accounts)
+        roles: list[str] = []
+        for a in members:
+            if mule[a]:
+                roles.append("mule")
+            elif holder[a]:
+                roles.append("organiser" if boss_in[a] >= 0.5 * ring_in[a] else "cash_out")
+            else:
+                roles.append("caller")
+        return roles
+
+
+def _role_features(t: Transfers) -> _RoleFeatures:
+    received = np.zeros(t.accounts, dtype=bool)
+    received[t.dst[t.reported]] = True
+    return _RoleFeatures(
+        np.bincount(t.dst, weights=t.cents, minlength=t.accounts),
+        np.bincount(t.src, weights=t.cents, minlength=t.accounts),
+        fast_out_share(t),
+        received,
+    )
