@@ -16,6 +16,7 @@ from precinct.core.access import SYSTEM, Actor
 from precinct.core.auth import AccountError, Role, User, add_user
 from precinct.core.console import JsonOpt, emit, err, fail, open_database, writing
 from precinct.core.tabular import TableError
+from precinct.linkage import rings_cli
 from precinct.video import cli as video_cli
 
 app = typer.Typer(help="Precinct: investigation and service platform.", no_args_is_help=True)
@@ -32,6 +33,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(cases_app, name="cases")
 app.add_typer(video_cli.app, name="video")
+app.add_typer(rings_cli.app, name="link")
 
 # --- db ------------------------------------------------------------------------------------
 
