@@ -136,18 +136,22 @@ class _RoleFeatures:
         keeps = (ring_in >= 0.5 * self.inflow) & (self.outflow < 0.6 * self.inflow)
         mule = self.received_reported | ((self.fast >= 0.5) & (self.outflow > 0) & ~keeps)
         holder = keeps & ~mule & (ring_in >= 100_000)
-        from_holder = inside & holder
-        via = holder[t.dst] & from_holder[t.src] & internal
-        boss_in = np.bincount(t.dst[via], weights=t.cents[via], minlength=t.accounts)
+        cash_out = holder & (self._from(mule & inside, internal, t) >= 0.5 * ring_in)
+        organiser = holder & ~cash_out & (self._from(cash_out, internal, t) >= 0.5 * ring_in)
         roles: list[str] = []
         for a in members:
             if mule[a]:
                 roles.append("mule")
-            elif holder[a]:
-                roles.append("organiser" if boss_in[a] >= 0.5 * ring_in[a] else "cash_out")
+            elif cash_out[a]:
+                roles.append("cash_out")
             else:
-                roles.append("caller")
+                roles.append("organiser" if organiser[a] else "caller")
         return roles
+
+    @staticmethod
+    def _from(senders: NDArray[np.bool_], internal: NDArray[np.bool_], t: Transfers) -> NDArray[np.float64]:
+        via = internal & senders[t.src]
+        return np.bincount(t.dst[via], weights=t.cents[via], minlength=t.accounts)
 
 
 def _role_features(t: Transfers) -> _RoleFeatures:
