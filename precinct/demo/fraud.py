@@ -61,7 +61,9 @@ class FraudData:
         return {int(a): r.ring_id for r in self.rings for a in r.accounts}
 
     def role_of(self) -> dict[int, str]:
-        return {int(a): role for r in self.rings for a, role in zip(r.accounts, r.roles, strict=True)}
+        return {
+            int(a): role for r in self.rings for a, role in zip(r.accounts, r.roles, strict=True)
+        }
 
 
 def _plans(rng: np.random.Generator, spec: FraudSpec) -> list[RingPlan]:
@@ -69,8 +71,12 @@ def _plans(rng: np.random.Generator, spec: FraudSpec) -> list[RingPlan]:
     for ring_id in range(2, spec.rings + 2):
         size = int(rng.integers(spec.min_size, spec.max_size + 1))
         two = rng.random() < 0.2
-        cities = tuple(int(c) for c in rng.choice(np.arange(1, len(CITIES)), 2 if two else 1, replace=False))
-        kinds = tuple(str(t) for t in rng.choice(TYPOLOGIES, size=int(rng.integers(2, 4)), replace=False))
+        cities = tuple(
+            int(c) for c in rng.choice(np.arange(1, len(CITIES)), 2 if two else 1, replace=False)
+        )
+        kinds = tuple(
+            str(t) for t in rng.choice(TYPOLOGIES, size=int(rng.integers(2, 4)), replace=False)
+        )
         plans.append(RingPlan(ring_id, size, cities, kinds))
     return plans
 
@@ -114,7 +120,10 @@ def timestamp(seconds: int) -> datetime:
 def write_transfers(data: FraudData, path: Path) -> None:
     """T.csv: from_account, to_account, time (ISO, Asia/Shanghai), amount (yuan), reported."""
     t = {
-        "f": data.src, "o": data.dst, "s": data.time, "c": data.cents,
+        "f": data.src,
+        "o": data.dst,
+        "s": data.time,
+        "c": data.cents,
         "r": data.reported.astype(np.int8),
     }
     con = duckdb.connect()

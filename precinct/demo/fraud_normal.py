@@ -77,7 +77,9 @@ def _friends(rng: np.random.Generator, pop: Population, spec: NormalSpec, ledger
     other = friend[who, rng.integers(0, 3, size=len(who))]
     keep = other != who
     who, other = who[keep], other[keep]
-    ledger.pay(pop.persons[who], pop.persons[other], _times(rng, len(who)), _cents(rng, len(who), 300, 1.0))
+    ledger.pay(
+        pop.persons[who], pop.persons[other], _times(rng, len(who)), _cents(rng, len(who), 300, 1.0)
+    )
 
 
 def _hubs(rng: np.random.Generator, pop: Population, spec: NormalSpec, ledger: Ledger) -> None:

@@ -58,7 +58,12 @@ def _roles(size: int) -> list[str]:
     callers = max(1, size // 4)
     cash_outs = max(2, size // 5)
     mules = size - organisers - callers - cash_outs
-    return ["organiser"] * organisers + ["caller"] * callers + ["mule"] * mules + ["cash_out"] * cash_outs
+    return (
+        ["organiser"] * organisers
+        + ["caller"] * callers
+        + ["mule"] * mules
+        + ["cash_out"] * cash_outs
+    )
 
 
 def _split(rng: np.random.Generator, cents: int, parts: int) -> list[int]:
@@ -151,7 +156,9 @@ def _kickbacks(rng: np.random.Generator, flows: list[Flow], roles: list[str]) ->
     return extra
 
 
-def plant_ring(ctx: RingContext, plan: RingPlan, ledger: Ledger, reports: list[Report]) -> RingTruth:
+def plant_ring(
+    ctx: RingContext, plan: RingPlan, ledger: Ledger, reports: list[Report]
+) -> RingTruth:
     rng, acc = ctx.rng, ctx.accounts
     roles = _roles(plan.size)
     mules = [i for i, r in enumerate(roles) if r == "mule"]
@@ -170,21 +177,41 @@ def plant_ring(ctx: RingContext, plan: RingPlan, ledger: Ledger, reports: list[R
         firsts.append(first)
         caller = callers[int(rng.integers(len(callers)))]
         reports.append(
-            Report(f"R{plan.ring_id:03d}{k:04d}", int(victims[k]), int(times[k]), int(cents[k]),
-                   int(phones[caller]), int(acc[first]), APPS[int(rng.integers(len(APPS)))], plan.ring_id)
+            Report(
+                f"R{plan.ring_id:03d}{k:04d}",
+                int(victims[k]),
+                int(times[k]),
+                int(cents[k]),
+                int(phones[caller]),
+                int(acc[first]),
+                APPS[int(rng.integers(len(APPS)))],
+                plan.ring_id,
+            )
         )
         typology = plan.typologies[int(rng.integers(len(plan.typologies)))]
         launder.run(typology, first, int(times[k]), int(cents[k]))
     flows = launder.flows + _kickbacks(rng, launder.flows, roles)
     ledger.pay(victims, acc[np.array(firsts)], times, cents, reported=True)
-    src, dst, when, amount = (np.array(column, dtype=np.int64) for column in zip(*flows, strict=True))
+    src, dst, when, amount = (
+        np.array(column, dtype=np.int64) for column in zip(*flows, strict=True)
+    )
     ledger.pay(acc[src], acc[dst], when, amount)
     _links(ctx, plan, phones, ledger)
     _camouflage(ctx, start, span, ledger)
     holdings = _holdings(acc, flows, reports[-count:])
     cities = [CITIES[plan.cities[i % len(plan.cities)]] for i in range(plan.size)]
-    return RingTruth(plan.ring_id, acc, roles, cities, phones, plan.typologies, int(times[0]),
-                     int(when.max()), int(cents.sum()), holdings)
+    return RingTruth(
+        plan.ring_id,
+        acc,
+        roles,
+        cities,
+        phones,
+        plan.typologies,
+        int(times[0]),
+        int(when.max()),
+        int(cents.sum()),
+        holdings,
+    )
 
 
 def _holdings(acc: I64, flows: list[Flow], reports: list[Report]) -> dict[int, int]:
@@ -217,7 +244,9 @@ def _camouflage(ctx: RingContext, start: int, span: int, ledger: Ledger) -> None
     who = np.repeat(np.arange(n), 8)
     shop = ctx.shops[rng.integers(0, len(ctx.shops), size=len(who))]
     times = start + rng.integers(0, span + 30 * DAY, size=len(who))
-    ledger.pay(acc[who], shop, times, np.round(rng.lognormal(np.log(6000), 0.8, len(who))).astype(np.int64))
+    ledger.pay(
+        acc[who], shop, times, np.round(rng.lognormal(np.log(6000), 0.8, len(who))).astype(np.int64)
+    )
     friend = ctx.friends[rng.integers(0, len(ctx.friends), size=(n, 2))]
     who = np.repeat(np.arange(n), 3)
     pal = friend[who, rng.integers(0, 2, size=len(who))]

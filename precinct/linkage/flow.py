@@ -43,7 +43,9 @@ class Trace:
         return sorted(rows, key=lambda r: -r[1])
 
 
-def _reachable(t: Transfers, start: I64, hubs: NDArray[np.bool_], max_hops: int) -> NDArray[np.bool_]:
+def _reachable(
+    t: Transfers, start: I64, hubs: NDArray[np.bool_], max_hops: int
+) -> NDArray[np.bool_]:
     """Accounts reachable from `start` in at most max_hops transfers, not passing through hubs."""
     seen = np.zeros(t.accounts, dtype=bool)
     seen[start] = True
@@ -59,9 +61,7 @@ def _reachable(t: Transfers, start: I64, hubs: NDArray[np.bool_], max_hops: int)
     return seen
 
 
-def trace_forward(
-    t: Transfers, seeds: I64, hubs: NDArray[np.bool_], params: TraceParams
-) -> Trace:
+def trace_forward(t: Transfers, seeds: I64, hubs: NDArray[np.bool_], params: TraceParams) -> Trace:
     """Follow the money of the seed transfers (indices into t, victims' payments)."""
     result = Trace()
     if len(seeds) == 0:

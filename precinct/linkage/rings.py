@@ -56,8 +56,8 @@ def fast_out_share(t: Transfers, window: int = DAY) -> NDArray[np.float64]:
     pos = np.searchsorted(in_keys, out_keys, side="right") - 1
     prev = in_keys[np.maximum(pos, 0)]
     fast = (pos >= 0) & (prev // span == t.src) & (out_keys - prev <= window)
-    total = np.bincount(t.src, weights=t.cents, minlength=t.accounts)
-    quick = np.bincount(t.src, weights=t.cents * fast, minlength=t.accounts)
+    total = np.bincount(t.src, weights=t.cents, minlength=t.accounts).astype(np.float64)
+    quick = np.bincount(t.src, weights=t.cents * fast, minlength=t.accounts).astype(np.float64)
     return np.divide(quick, total, out=np.zeros(t.accounts), where=total > 0)
 
 
@@ -66,7 +66,7 @@ def seed_accounts(t: Transfers) -> NDArray[np.bool_]:
     if t.reported.any():
         seeds[t.dst[t.reported]] = True
         return seeds
-    out = np.bincount(t.src, weights=t.cents, minlength=t.accounts)
+    out = np.bincount(t.src, weights=t.cents, minlength=t.accounts).astype(np.float64)
     return (fast_out_share(t) >= 0.8) & (out >= 1_000_000)
 
 
@@ -132,7 +132,9 @@ class _RoleFeatures:
         inside = np.zeros(t.accounts, dtype=bool)
         inside[members] = True
         internal = inside[t.src] & inside[t.dst]
-        ring_in = np.bincount(t.dst[internal], weights=t.cents[internal], minlength=t.accounts)
+        ring_in = np.bincount(
+            t.dst[internal], weights=t.cents[internal], minlength=t.accounts
+        ).astype(np.float64)
         keeps = (ring_in >= 0.5 * self.inflow) & (self.outflow < 0.6 * self.inflow)
         mule = self.received_reported | ((self.fast >= 0.5) & (self.outflow > 0) & ~keeps)
         holder = keeps & ~mule & (ring_in >= 100_000)
@@ -149,17 +151,21 @@ class _RoleFeatures:
         return roles
 
     @staticmethod
-    def _from(senders: NDArray[np.bool_], internal: NDArray[np.bool_], t: Transfers) -> NDArray[np.float64]:
+    def _from(
+        senders: NDArray[np.bool_], internal: NDArray[np.bool_], t: Transfers
+    ) -> NDArray[np.float64]:
         via = internal & senders[t.src]
-        return np.bincount(t.dst[via], weights=t.cents[via], minlength=t.accounts)
+        return np.bincount(t.dst[via], weights=t.cents[via], minlength=t.accounts).astype(
+            np.float64
+        )
 
 
 def _role_features(t: Transfers) -> _RoleFeatures:
     received = np.zeros(t.accounts, dtype=bool)
     received[t.dst[t.reported]] = True
     return _RoleFeatures(
-        np.bincount(t.dst, weights=t.cents, minlength=t.accounts),
-        np.bincount(t.src, weights=t.cents, minlength=t.accounts),
+        np.bincount(t.dst, weights=t.cents, minlength=t.accounts).astype(np.float64),
+        np.bincount(t.src, weights=t.cents, minlength=t.accounts).astype(np.float64),
         fast_out_share(t),
         received,
     )

@@ -18,7 +18,8 @@ from precinct.linkage.rings_graph import GraphCaps, build_graph
 
 app = typer.Typer(help="Links between people, accounts and cases.", no_args_is_help=True)
 TransfersOpt = Annotated[
-    Path, typer.Option("--transfers", help="CSV: from_account, to_account, time, amount[, reported].")
+    Path,
+    typer.Option("--transfers", help="CSV: from_account, to_account, time, amount[, reported]."),
 ]
 
 
@@ -34,12 +35,19 @@ def _load(transfers: Path, links: Path | None) -> rings_io.Loaded:
 @app.command("rings")
 def rings(
     transfers: TransfersOpt,
-    out: Annotated[Path, typer.Option("--out", help="CSV to write: account, ring_id, role, score.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="CSV to write: account, ring_id, role, score.")
+    ],
     links: Annotated[
-        Path | None, typer.Option("--links", help="CSV of shared identifiers: account, kind, value.")
+        Path | None,
+        typer.Option("--links", help="CSV of shared identifiers: account, kind, value."),
     ] = None,
-    resolution: Annotated[float, typer.Option(help="Leiden resolution inside big components.")] = 3.0,
-    max_degree: Annotated[int, typer.Option(help="Accounts with more counterparties are hubs.")] = 100,
+    resolution: Annotated[
+        float, typer.Option(help="Leiden resolution inside big components.")
+    ] = 3.0,
+    max_degree: Annotated[
+        int, typer.Option(help="Accounts with more counterparties are hubs.")
+    ] = 100,
     as_json: JsonOpt = False,
 ) -> None:
     """Find fraud rings: every account judged part of a ring with its role and core score."""
@@ -53,8 +61,12 @@ def rings(
             lines.append(f"{data.names[m.account]},{ring.ring_id},{m.role},{m.score}")
         core = ring.core(3)
         summary.append(
-            {"ring_id": ring.ring_id, "accounts": len(ring.members), "seeds": ring.seeds,
-             "core": [str(data.names[m.account]) for m in core]}
+            {
+                "ring_id": ring.ring_id,
+                "accounts": len(ring.members),
+                "seeds": ring.seeds,
+                "core": [str(data.names[m.account]) for m in core],
+            }
         )
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     emit(
@@ -78,12 +90,22 @@ def _seeds(data: rings_io.Loaded, account: int, at: int | None, window: float) -
 @app.command("trace")
 def trace(
     transfers: TransfersOpt,
-    source: Annotated[str, typer.Option("--from", help="The victim's (or, with --backward, a mule's) account.")],
+    source: Annotated[
+        str, typer.Option("--from", help="The victim's (or, with --backward, a mule's) account.")
+    ],
     at: Annotated[str, typer.Option(help="Time of the victim's payment (ISO).")] = "",
-    window: Annotated[float, typer.Option(help="Hours after --at whose payments are traced.")] = 24.0,
-    backward: Annotated[bool, typer.Option(help="Trace back from a known mule to victims.")] = False,
-    min_amount: Annotated[float, typer.Option(help="Smallest amount (yuan) to flag or freeze.")] = 1000.0,
-    freeze_out: Annotated[Path | None, typer.Option(help="Write the freeze list (.csv or .xlsx).")] = None,
+    window: Annotated[
+        float, typer.Option(help="Hours after --at whose payments are traced.")
+    ] = 24.0,
+    backward: Annotated[
+        bool, typer.Option(help="Trace back from a known mule to victims.")
+    ] = False,
+    min_amount: Annotated[
+        float, typer.Option(help="Smallest amount (yuan) to flag or freeze.")
+    ] = 1000.0,
+    freeze_out: Annotated[
+        Path | None, typer.Option(help="Write the freeze list (.csv or .xlsx).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Trace a victim's money through the mule layers and print the freeze list."""
@@ -98,7 +120,9 @@ def trace(
     hubs = build_graph(data.transfers, None, GraphCaps()).hubs
     params = flow.TraceParams(min_cents=int(min_amount * 100))
     if backward:
-        _print_origins(data, flow.trace_backward(data.transfers, int(index[0]), hubs, params), as_json)
+        _print_origins(
+            data, flow.trace_backward(data.transfers, int(index[0]), hubs, params), as_json
+        )
         return
     seeds = _seeds(data, int(index[0]), when, window)
     if len(seeds) == 0:
@@ -111,21 +135,35 @@ def trace(
 
 def _freeze_rows(data: rings_io.Loaded, result: flow.Trace, min_cents: int) -> list[dict[str, Any]]:
     return [
-        {"account": str(data.names[a]), "bank": BANKS.get(str(data.names[a])[:6], ""),
-         "amount": round(c / 100, 2), "last_seen": rings_io.iso(seen), "hops": result.hops.get(a, 0)}
+        {
+            "account": str(data.names[a]),
+            "bank": BANKS.get(str(data.names[a])[:6], ""),
+            "amount": round(c / 100, 2),
+            "last_seen": rings_io.iso(seen),
+            "hops": result.hops.get(a, 0),
+        }
         for a, c, seen in result.freeze(min_cents)
     ]
 
 
 def _print_trace(data: rings_io.Loaded, result: flow.Trace, min_cents: int, as_json: bool) -> None:
     flows = [
-        {"kind": "flow", "from": str(data.names[s]), "to": str(data.names[d]), "amount": round(c / 100, 2)}
+        {
+            "kind": "flow",
+            "from": str(data.names[s]),
+            "to": str(data.names[d]),
+            "amount": round(c / 100, 2),
+        }
         for (s, d), c in sorted(result.flows.items(), key=lambda kv: -kv[1])
     ]
     freeze = [{"kind": "freeze"} | row for row in _freeze_rows(data, result, min_cents)]
     held = sum(r["amount"] for r in freeze)
-    total = {"kind": "total", "traced": round(result.seeded_cents / 100, 2), "to_freeze": round(held, 2),
-             "into_hubs": round(sum(result.exits.values()) / 100, 2)}
+    total = {
+        "kind": "total",
+        "traced": round(result.seeded_cents / 100, 2),
+        "to_freeze": round(held, 2),
+        "into_hubs": round(sum(result.exits.values()) / 100, 2),
+    }
     emit(flows + freeze + [total], as_json, _line)
 
 
@@ -134,15 +172,26 @@ def _line(r: dict[str, Any]) -> str:
         return f"  {r['from']} → {r['to']}  {r['amount']:,.2f}"
     if r["kind"] == "freeze":
         return f"FREEZE {r['account']}  {r['bank']}  {r['amount']:,.2f}  last seen {r['last_seen']}"
-    return f"traced {r['traced']:,.2f} yuan; to freeze {r['to_freeze']:,.2f}; paid into hubs {r['into_hubs']:,.2f}"
+    return (
+        f"traced {r['traced']:,.2f} yuan; to freeze {r['to_freeze']:,.2f}; "
+        f"paid into hubs {r['into_hubs']:,.2f}"
+    )
 
 
 def _print_origins(data: rings_io.Loaded, origins: list[flow.Origin], as_json: bool) -> None:
     t = data.transfers
     rows = [
-        {"victim": str(data.names[t.src[o.transfer]]), "to": str(data.names[t.dst[o.transfer]]),
-         "time": rings_io.iso(int(t.time[o.transfer])), "amount": round(int(t.cents[o.transfer]) / 100, 2),
-         "hops": o.hops}
+        {
+            "victim": str(data.names[t.src[o.transfer]]),
+            "to": str(data.names[t.dst[o.transfer]]),
+            "time": rings_io.iso(int(t.time[o.transfer])),
+            "amount": round(int(t.cents[o.transfer]) / 100, 2),
+            "hops": o.hops,
+        }
         for o in origins
     ]
-    emit(rows, as_json, lambda r: f"victim {r['victim']} paid {r['amount']:,.2f} at {r['time']} ({r['hops']} hops)")
+    emit(
+        rows,
+        as_json,
+        lambda r: f"victim {r['victim']} paid {r['amount']:,.2f} at {r['time']} ({r['hops']} hops)",
+    )

@@ -105,7 +105,9 @@ def build_graph(t: Transfers, links: Links | None, caps: GraphCaps) -> AccountGr
     return AccountGraph(graph, hubs, degree)
 
 
-def _merge(a: I64, b: I64, weight: NDArray[np.float64], n: int) -> tuple[I64, I64, NDArray[np.float64]]:
+def _merge(
+    a: I64, b: I64, weight: NDArray[np.float64], n: int
+) -> tuple[I64, I64, NDArray[np.float64]]:
     keys, inverse = np.unique(a * n + b, return_inverse=True)
-    summed = np.bincount(inverse, weights=weight)
+    summed = np.bincount(inverse, weights=weight).astype(np.float64)
     return keys // n, keys % n, summed

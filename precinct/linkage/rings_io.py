@@ -43,7 +43,9 @@ class Loaded:
     names: np.ndarray  # account index -> account text
 
 
-def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str, needed: tuple[str, ...]) -> list[str]:
+def _read(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, needed: tuple[str, ...]
+) -> list[str]:
     if not path.is_file():
         raise TableError([RowError(path.name, None, None, "no such file")])
     try:
@@ -89,7 +91,10 @@ def load(transfers: Path, links: Path | None = None) -> Loaded:
     account_sql = "SELECT trim(from_account) AS a FROM t UNION SELECT trim(to_account) FROM t"
     if links is not None:
         account_sql += " UNION SELECT trim(account) FROM l"
-    con.execute(f"CREATE TABLE acc AS SELECT a, (row_number() OVER (ORDER BY a)) - 1 AS i FROM ({account_sql})")
+    con.execute(
+        "CREATE TABLE acc AS SELECT a, (row_number() OVER (ORDER BY a)) - 1 AS i "
+        f"FROM ({account_sql})"
+    )
     arrays = con.execute(
         "SELECT f.i AS src, o.i AS dst, epoch(CAST(t.time AS TIMESTAMP))::BIGINT AS s, "
         f"CAST(CAST(t.amount AS DECIMAL(18,2)) * 100 AS BIGINT) AS c, {reported} AS r "
@@ -99,14 +104,18 @@ def load(transfers: Path, links: Path | None = None) -> Loaded:
     names = con.execute("SELECT a FROM acc ORDER BY i").fetchnumpy()["a"]
     n = len(names)
     t = Transfers(
-        np.asarray(arrays["src"], np.int64), np.asarray(arrays["dst"], np.int64),
-        np.asarray(arrays["s"], np.int64), np.asarray(arrays["c"], np.int64),
-        np.asarray(arrays["r"], bool), n,
+        np.asarray(arrays["src"], np.int64),
+        np.asarray(arrays["dst"], np.int64),
+        np.asarray(arrays["s"], np.int64),
+        np.asarray(arrays["c"], np.int64),
+        np.asarray(arrays["r"], bool),
+        n,
     )
     shared = None
     if links is not None:
         rows = con.execute(
-            "SELECT a.i AS account, dense_rank() OVER (ORDER BY lower(trim(kind)), trim(value)) AS v "
+            "SELECT a.i AS account, "
+            "dense_rank() OVER (ORDER BY lower(trim(kind)), trim(value)) AS v "
             "FROM l JOIN acc a ON a.a = trim(l.account)"
         ).fetchnumpy()
         shared = Links(np.asarray(rows["account"], np.int64), np.asarray(rows["v"], np.int64))

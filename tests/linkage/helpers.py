@@ -7,7 +7,9 @@ import numpy as np
 from precinct.linkage.rings_graph import Transfers
 
 
-def transfers(rows: list[tuple[int, int, int, float]], reported: set[int] = frozenset()) -> Transfers:  # type: ignore[assignment]
+def transfers(
+    rows: list[tuple[int, int, int, float]], reported: set[int] = frozenset()
+) -> Transfers:  # type: ignore[assignment]
     order = sorted(range(len(rows)), key=lambda i: rows[i][2])
     src = np.array([rows[i][0] for i in order], dtype=np.int64)
     dst = np.array([rows[i][1] for i in order], dtype=np.int64)

@@ -33,7 +33,9 @@ def test_mule_own_money_is_not_counted_twice() -> None:
 
 
 def test_cycle_ends_where_the_money_leaves_the_cycle() -> None:
-    t = transfers([(0, 1, 0, 900), (1, 2, 1, 900), (2, 3, 2, 900), (3, 1, 3, 900), (1, 4, 4, 900)], {0})
+    t = transfers(
+        [(0, 1, 0, 900), (1, 2, 1, 900), (2, 3, 2, 900), (3, 1, 3, 900), (1, 4, 4, 900)], {0}
+    )
     result = trace_forward(t, np.flatnonzero(t.reported), no_hubs(t), P)
     assert result.held == {4: 90_000}
     assert result.received[1] == 180_000  # through account 1 twice
@@ -51,7 +53,9 @@ def test_hub_is_an_exit_not_followed() -> None:
 
 def test_until_stops_the_trace_and_freeze_lists_largest_first() -> None:
     t = transfers([(0, 1, 0, 1_000), (1, 2, 10, 700), (1, 3, 20, 300)], {0})
-    result = trace_forward(t, np.flatnonzero(t.reported), no_hubs(t), TraceParams(until=15 * 60, min_cents=1))
+    result = trace_forward(
+        t, np.flatnonzero(t.reported), no_hubs(t), TraceParams(until=15 * 60, min_cents=1)
+    )
     assert result.freeze(1) == [(2, 70_000, 600), (1, 30_000, 600)]
 
 

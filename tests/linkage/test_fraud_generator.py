@@ -24,5 +24,8 @@ def test_two_city_ring_of_72_with_exact_money() -> None:
 
 
 def test_same_seed_same_data() -> None:
-    a, b = generate(FraudSpec(seed=5, persons=1000, rings=2)), generate(FraudSpec(seed=5, persons=1000, rings=2))
+    a, b = (
+        generate(FraudSpec(seed=5, persons=1000, rings=2)),
+        generate(FraudSpec(seed=5, persons=1000, rings=2)),
+    )
     assert np.array_equal(a.src, b.src) and np.array_equal(a.cents, b.cents)

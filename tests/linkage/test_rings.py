@@ -16,7 +16,9 @@ def test_degree_cap_turns_a_hub_into_an_island() -> None:
     assert g.hubs.tolist() == [True] + [False] * 10
     assert g.graph.degree(0) == 0
     assert g.graph.are_adjacent(1, 2)
-    assert g.graph.connected_components().membership[1] != g.graph.connected_components().membership[3]
+    assert (
+        g.graph.connected_components().membership[1] != g.graph.connected_components().membership[3]
+    )
 
 
 def test_identifier_shared_by_too_many_accounts_links_nobody() -> None:
@@ -28,7 +30,9 @@ def test_identifier_shared_by_too_many_accounts_links_nobody() -> None:
 
 
 def test_fast_pass_through_accounts_seed_rings_without_reports() -> None:
-    t = transfers([(0, 1, 0, 20_000), (1, 2, 30, 20_000), (3, 4, 0, 20_000), (4, 5, 60 * 48, 20_000)])
+    t = transfers(
+        [(0, 1, 0, 20_000), (1, 2, 30, 20_000), (3, 4, 0, 20_000), (4, 5, 60 * 48, 20_000)]
+    )
     seeds = seed_accounts(t)
     assert seeds[1] and not seeds[4]
 

@@ -25,7 +25,9 @@ def test_broken_cells_are_named_by_row_and_field(tmp_path: Path) -> None:
         HEADER + "A,B,2025-01-01T10:00:00,100\n"
         "A,,2025-01-01T10:00:00,100\nA,B,yesterday,100\nA,B,2025-01-02T10:00:00,-5\n",
     )
-    result = runner.invoke(app, ["link", "rings", "--transfers", str(path), "--out", str(tmp_path / "o.csv")])
+    result = runner.invoke(
+        app, ["link", "rings", "--transfers", str(path), "--out", str(tmp_path / "o.csv")]
+    )
     assert result.exit_code == 1
     assert "T.csv:3:to_account: empty" in result.stderr
     assert "T.csv:4:time: not a date and time" in result.stderr
@@ -37,7 +39,9 @@ def test_missing_column_and_missing_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "from_account,to_account,amount\nA,B,1\n")
     result = runner.invoke(app, ["link", "trace", "--transfers", str(path), "--from", "A"])
     assert result.exit_code == 1 and "missing column(s): time" in result.stderr
-    result = runner.invoke(app, ["link", "trace", "--transfers", str(tmp_path / "nope.csv"), "--from", "A"])
+    result = runner.invoke(
+        app, ["link", "trace", "--transfers", str(tmp_path / "nope.csv"), "--from", "A"]
+    )
     assert result.exit_code == 1 and "no such file" in result.stderr
 
 
@@ -49,7 +53,18 @@ def test_trace_hand_made_chain_to_json_and_xlsx(tmp_path: Path) -> None:
     )
     out = tmp_path / "freeze.xlsx"
     result = runner.invoke(
-        app, ["link", "trace", "--transfers", str(path), "--from", "V", "--json", "--freeze-out", str(out)]
+        app,
+        [
+            "link",
+            "trace",
+            "--transfers",
+            str(path),
+            "--from",
+            "V",
+            "--json",
+            "--freeze-out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -69,8 +84,16 @@ def test_rings_on_a_generated_set(tmp_path: Path) -> None:
     out = tmp_path / "rings.csv"
     result = runner.invoke(
         app,
-        ["link", "rings", "--transfers", str(tmp_path / "T.csv"), "--links", str(tmp_path / "L.csv"),
-         "--out", str(out)],
+        [
+            "link",
+            "rings",
+            "--transfers",
+            str(tmp_path / "T.csv"),
+            "--links",
+            str(tmp_path / "L.csv"),
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.stderr
     found: dict[str, set[str]] = {}
