@@ -8,8 +8,9 @@ from __future__ import annotations
 from precinct.cases import store as cases_store
 from precinct.core import audit, auth
 from precinct.core.db import Base
+from precinct.linkage import rings_store
 from precinct.registry import store as registry_store
 from precinct.video import store as video_store
 
 metadata = Base.metadata
-STORES = (auth, audit, registry_store, cases_store, video_store)
+STORES = (auth, audit, registry_store, cases_store, video_store, rings_store)

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     ALARM_VIEW = "alarm_view"
     CASE_VIEW = "case_view"
     CASE_EDIT = "case_edit"
+    RING_VIEW = "ring_view"
     DATA_IMPORT = "data_import"
     AUDIT_VIEW = "audit_view"
     USER_ADMIN = "user_admin"
@@ -47,6 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ALARM_VIEW,
             Permission.CASE_VIEW,
             Permission.CASE_EDIT,
+            Permission.RING_VIEW,
         }
     ),
     Role.ANALYST: frozenset(
@@ -57,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ALARM_VIEW,
             Permission.CASE_VIEW,
             Permission.DATA_IMPORT,
+            Permission.RING_VIEW,
         }
     ),
     Role.TRAFFIC: frozenset({Permission.DASHBOARD, Permission.CAMERA_VIEW, Permission.ALARM_VIEW}),
