@@ -5,6 +5,7 @@ set -euo pipefail
 dest=precinct/web/static/vendor
 rm -rf "$dest" && mkdir -p "$dest/leaflet" "$dest/swagger-ui"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/"
+cp node_modules/cytoscape/dist/cytoscape.min.js "$dest/"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$dest/leaflet/"
 cp -r node_modules/leaflet/dist/images "$dest/leaflet/"
 cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \

@@ -198,7 +198,8 @@ def open_series(session: Session, actor: Actor, new: NewSeries) -> Case:
     now = datetime.now(new.window_end.tzinfo)
     prefix = f"A420113000000{now:%Y}"
     taken = session.scalars(select(Case.number).where(Case.number.like(f"{prefix}%"))).all()
-    number = f"{prefix}{max([int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()] + [900000]) + 1:06d}"
+    running = [int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()]
+    number = f"{prefix}{max(running + [900000]) + 1:06d}"
     place = Place(name="串并案", address=new.address, lat=new.lat, lon=new.lon)
     case = Case(
         number=number,

@@ -24,6 +24,7 @@ from precinct.demo.fraud_rings import (
     RingTruth,
     plant_ring,
 )
+from precinct.linkage.rings_graph import Links, Transfers
 
 BIG_RING_SIZE = 72
 BIG_RING_CENTS = 700_500_000  # 7.005 million yuan
@@ -158,3 +159,14 @@ def write_truth(data: FraudData, path: Path) -> None:
 
 def start_time() -> datetime:
     return timestamp(START)
+
+
+def indexed(data: FraudData) -> tuple[Transfers, Links, np.ndarray]:
+    """The transfers and links with accounts numbered 0..n-1 in card-number order."""
+    acc, inv = np.unique(
+        np.concatenate([data.src, data.dst, data.link_account]), return_inverse=True
+    )
+    m = len(data.src)
+    t = Transfers(inv[:m], inv[m : 2 * m], data.time, data.cents, data.reported, len(acc))
+    _, values = np.unique(data.link_kind * 10**12 + data.link_value, return_inverse=True)
+    return t, Links(inv[2 * m :], values), acc

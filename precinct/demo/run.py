@@ -21,6 +21,7 @@ from precinct.demo.district import (
     report_lines,
     write_truth,
 )
+from precinct.demo.fraud_stage import fraud_lines, run_fraud_stage
 from precinct.demo.video import FootageSpec
 from precinct.demo.video_stage import run_video_stage, video_lines
 
@@ -111,6 +112,8 @@ def build_demo(
         create_demo_accounts(db)
         write_truth(truth, settings.data_dir)
         lines = report_lines(db, truth)
+        persons = max(3000, min(10_000, options.residents // 5))
+        lines += fraud_lines(run_fraud_stage(db, seed, persons))
         if options.video_scale > 0:
             footage = FootageSpec(seed=seed, scale=options.video_scale)
             stage = _with_progress(

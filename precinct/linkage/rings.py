@@ -98,14 +98,17 @@ def find_rings(t: Transfers, g: AccountGraph, params: RingParams) -> list[Ring]:
     counts = np.bincount(label[seeds], minlength=label.max() + 1)
     sizes = np.bincount(label)
     chosen = np.flatnonzero((counts >= params.min_seeds) & (sizes >= params.min_size))
-    roles = _role_features(t)
+    in_ring = np.zeros(label.max() + 1, dtype=bool)
+    in_ring[chosen] = True
+    ring_label = np.where(in_ring[label], label, -1)
+    roles = _role_features(t).assign(ring_label, t)
     rings: list[Ring] = []
     for ring_id, comm in enumerate(chosen[np.argsort(-counts[chosen])], start=1):
         members = np.flatnonzero(label == comm)
         sub: ig.Graph = g.graph.induced_subgraph(members.tolist())
         rank = np.asarray(sub.pagerank(weights="weight"))
         rank = rank / rank.max()
-        member_roles = roles.assign(members, t)
+        member_roles = [roles[int(a)] for a in members]
         rings.append(
             Ring(
                 ring_id,
@@ -126,12 +129,12 @@ class _RoleFeatures:
     fast: NDArray[np.float64]
     received_reported: NDArray[np.bool_]
 
-    def assign(self, members: I64, t: Transfers) -> list[str]:
+    def assign(self, ring_label: I64, t: Transfers) -> dict[int, str]:
         """mule: passes money on fast; cash_out: keeps what ring members sent; organiser: keeps
-        what the cash-outs sent; caller: the rest (little money, joined by devices, paid wages)."""
-        inside = np.zeros(t.accounts, dtype=bool)
-        inside[members] = True
-        internal = inside[t.src] & inside[t.dst]
+        what the cash-outs sent; caller: the rest (little money, joined by devices, paid wages).
+        `ring_label` is each account's ring (-1 outside any); transfers within a ring count."""
+        inside = ring_label >= 0
+        internal = inside[t.src] & (ring_label[t.src] == ring_label[t.dst])
         ring_in = np.bincount(
             t.dst[internal], weights=t.cents[internal], minlength=t.accounts
         ).astype(np.float64)
@@ -140,14 +143,14 @@ class _RoleFeatures:
         holder = keeps & ~mule & (ring_in >= 100_000)
         cash_out = holder & (self._from(mule & inside, internal, t) >= 0.5 * ring_in)
         organiser = holder & ~cash_out & (self._from(cash_out, internal, t) >= 0.5 * ring_in)
-        roles: list[str] = []
-        for a in members:
+        roles: dict[int, str] = {}
+        for a in np.flatnonzero(inside).tolist():
             if mule[a]:
-                roles.append("mule")
+                roles[a] = "mule"
             elif cash_out[a]:
-                roles.append("cash_out")
+                roles[a] = "cash_out"
             else:
-                roles.append("organiser" if organiser[a] else "caller")
+                roles[a] = "organiser" if organiser[a] else "caller"
         return roles
 
     @staticmethod

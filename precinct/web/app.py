@@ -19,6 +19,7 @@ from precinct import __version__
 from precinct.cases import api as cases_api
 from precinct.config import Settings
 from precinct.core.db import Database
+from precinct.linkage import rings_api
 from precinct.registry import api as registry_api
 from precinct.web import pages
 from precinct.web.deps import LoginRequired, is_api, render
@@ -99,6 +100,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _install_error_handlers(app)
     _install_docs(app)
-    for router in (pages.router, registry_api.router, cases_api.router):
+    for router in (pages.router, registry_api.router, cases_api.router, rings_api.router):
         app.include_router(router)
     return app
