@@ -21,7 +21,7 @@ class FraudStage:
     seconds: float
 
 
-def _inputs(data: FraudData) -> RingInputs:
+def ring_inputs(data: FraudData) -> RingInputs:
     t, links, acc = indexed(data)
     names = acc.astype(str).astype(object)
     city = {str(a): c for r in data.rings for a, c in zip(r.accounts, r.cities, strict=True)}
@@ -49,7 +49,7 @@ def run_fraud_stage(db: Database, seed: int, persons: int) -> FraudStage:
     started = time.perf_counter()
     data = generate(FraudSpec(seed=seed, persons=persons, rings=10))
     with db.write() as session:
-        rows = rings_service.analyse(session, SYSTEM, _inputs(data))
+        rows = rings_service.analyse(session, SYSTEM, ring_inputs(data))
         summary = [
             {
                 "number": r.number,

@@ -1,5 +1,5 @@
-"""Ring discovery: connected components of the capped account graph, Leiden (modularity, tuned
-resolution) inside the components too large to be one ring, then the communities holding
+"""Ring discovery: connected components of the capped account graph, Leiden (constant Potts
+model, tuned resolution) inside the components too large to be one ring, then the communities holding
 laundering seeds are rings. Each member gets a role and a core score (weighted PageRank).
 
 Seeds are the accounts that received a reported victim payment; without reports, accounts that
@@ -7,6 +7,7 @@ pass most of their money on within a day (fast pass-through) seed the search."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,9 @@ DAY = 86_400
 @dataclass(frozen=True)
 class RingParams:
     max_ring: int = 150  # components larger than this are split by Leiden
-    resolution: float = 1.0
+    resolution: float = 0.2  # CPM: a community's weighted density must exceed this
+    objective: str = "CPM"  # scale-free, unlike modularity whose useful resolution grows with
+    # the graph (3 is right for 4 000 persons, 10 for 70 000)
     min_size: int = 4
     min_seeds: int = 2
     seed: int = 7  # Leiden's random seed, for repeatable results
@@ -52,12 +55,15 @@ def fast_out_share(t: Transfers, window: int = DAY) -> NDArray[np.float64]:
     offset = int(t.time.min()) if len(t) else 0
     span = np.int64(1 << 32)
     in_keys = np.sort(t.dst * span + (t.time - offset))
-    out_keys = t.src * span + (t.time - offset)
+    out_keys = np.sort(t.src * span + (t.time - offset))  # sorted queries: far fewer cache misses
     pos = np.searchsorted(in_keys, out_keys, side="right") - 1
     prev = in_keys[np.maximum(pos, 0)]
-    fast = (pos >= 0) & (prev // span == t.src) & (out_keys - prev <= window)
+    src = out_keys // span
+    fast = (pos >= 0) & (prev // span == src) & (out_keys - prev <= window)
+    order = np.lexsort((t.time, t.src))  # the transfers in the order of out_keys
     total = np.bincount(t.src, weights=t.cents, minlength=t.accounts).astype(np.float64)
-    quick = np.bincount(t.src, weights=t.cents * fast, minlength=t.accounts).astype(np.float64)
+    quick = np.bincount(src, weights=t.cents[order] * fast, minlength=t.accounts)
+    quick = quick.astype(np.float64)
     return np.divide(quick, total, out=np.zeros(t.accounts), where=total > 0)
 
 
@@ -72,6 +78,7 @@ def seed_accounts(t: Transfers) -> NDArray[np.bool_]:
 
 def communities(g: AccountGraph, params: RingParams) -> I64:
     """Community label per account: components, with the big ones split by Leiden."""
+    random.seed(params.seed)  # igraph draws from Python's random module
     comps = g.graph.connected_components()
     label = np.asarray(comps.membership, dtype=np.int64)
     sizes = np.bincount(label)
@@ -80,7 +87,7 @@ def communities(g: AccountGraph, params: RingParams) -> I64:
         vertices = np.flatnonzero(label == comp)
         sub = g.graph.induced_subgraph(vertices.tolist())
         parts = sub.community_leiden(
-            objective_function="modularity",
+            objective_function=params.objective,
             weights="weight",
             resolution=params.resolution,
             n_iterations=-1,
@@ -101,7 +108,11 @@ def find_rings(t: Transfers, g: AccountGraph, params: RingParams) -> list[Ring]:
     in_ring = np.zeros(label.max() + 1, dtype=bool)
     in_ring[chosen] = True
     ring_label = np.where(in_ring[label], label, -1)
-    roles = _role_features(t).assign(ring_label, t)
+    near = (ring_label[t.src] >= 0) | (ring_label[t.dst] >= 0)
+    local = Transfers(
+        t.src[near], t.dst[near], t.time[near], t.cents[near], t.reported[near], t.accounts
+    )
+    roles = _role_features(local).assign(ring_label, local)
     rings: list[Ring] = []
     for ring_id, comm in enumerate(chosen[np.argsort(-counts[chosen])], start=1):
         members = np.flatnonzero(label == comm)

@@ -43,8 +43,8 @@ def rings(
         typer.Option("--links", help="CSV of shared identifiers: account, kind, value."),
     ] = None,
     resolution: Annotated[
-        float, typer.Option(help="Leiden resolution inside big components.")
-    ] = 3.0,
+        float, typer.Option(help="Leiden (CPM) resolution: density a ring must exceed.")
+    ] = 0.2,
     max_degree: Annotated[
         int, typer.Option(help="Accounts with more counterparties are hubs.")
     ] = 100,
