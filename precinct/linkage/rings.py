@@ -1,6 +1,6 @@
 """Ring discovery: connected components of the capped account graph, Leiden (constant Potts
-model, tuned resolution) inside the components too large to be one ring, then the communities holding
-laundering seeds are rings. Each member gets a role and a core score (weighted PageRank).
+model, tuned resolution) inside the components too large to be one ring, then the communities
+holding laundering seeds are rings. Each member gets a role and a core score (weighted PageRank).
 
 Seeds are the accounts that received a reported victim payment; without reports, accounts that
 pass most of their money on within a day (fast pass-through) seed the search."""
