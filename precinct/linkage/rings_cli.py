@@ -14,7 +14,7 @@ from precinct.core.tabular import TableError
 from precinct.linkage import flow, rings_io
 from precinct.linkage.rings import RingParams, find_rings
 from precinct.linkage.rings_export import BANKS, write_freeze
-from precinct.linkage.rings_graph import GraphCaps, build_graph
+from precinct.linkage.rings_graph import GraphCaps, build_graph, transfer_degree
 
 app = typer.Typer(help="Links between people, accounts and cases.", no_args_is_help=True)
 TransfersOpt = Annotated[
@@ -117,7 +117,7 @@ def trace(
         when = rings_io.parse_time(at) if at else None
     except ValueError as exc:
         fail(str(exc))
-    hubs = build_graph(data.transfers, None, GraphCaps()).hubs
+    hubs = transfer_degree(data.transfers)[3] > GraphCaps().max_degree
     params = flow.TraceParams(min_cents=int(min_amount * 100))
     if backward:
         _print_origins(
