@@ -22,6 +22,7 @@ from precinct.demo.fraud_rings import (
     RingContext,
     RingPlan,
     RingTruth,
+    bridge,
     plant_ring,
 )
 from precinct.linkage.rings_graph import Links, Transfers
@@ -98,6 +99,8 @@ def generate(spec: FraudSpec) -> FraudData:
         offset += plan.size
         ctx = RingContext(rng, ring_accounts, pop.persons, pop.persons, pop.shops)
         truths.append(plant_ring(ctx, plan, ledger, reports))
+    for k in range(1, len(truths) - 1, 3):  # one ring in three shares a den with the next
+        bridge(rng, truths[k], truths[k + 1], ledger)
     order = np.argsort(np.concatenate(ledger.time), kind="stable")
     return FraudData(
         src=np.concatenate(ledger.src)[order],

@@ -253,3 +253,18 @@ def _camouflage(ctx: RingContext, start: int, span: int, ledger: Ledger) -> None
     times = start - 30 * DAY + rng.integers(0, span, size=len(who))
     cents = np.round(rng.lognormal(np.log(20_000), 0.8, len(who))).astype(np.int64)
     ledger.pay(pal, acc[who], times, cents)
+    who = np.repeat(np.arange(n), 2)  # and pay them back now and then, while laundering
+    pal = friend[who, rng.integers(0, 2, size=len(who))]
+    times = start + rng.integers(0, span, size=len(who))
+    cents = np.round(rng.lognormal(np.log(20_000), 0.8, len(who))).astype(np.int64)
+    ledger.pay(acc[who], pal, times, cents)
+
+
+def bridge(rng: np.random.Generator, a: RingTruth, b: RingTruth, ledger: Ledger) -> None:
+    """Two rings working from the same place: three members of each on one IP, and one
+    device passed between them (so that components alone cannot tell them apart)."""
+    value = 800_000_000 + a.ring_id * 1000 + b.ring_id
+    for ring in (a, b):
+        chosen = ring.accounts[rng.choice(len(ring.accounts), size=3, replace=False)]
+        ledger.link(chosen, IP, np.full(3, value))
+        ledger.link(chosen[:1], DEVICE, np.full(1, value))
