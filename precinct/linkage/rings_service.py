@@ -106,7 +106,9 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         traced_yuan=_yuan(sum(r.cents for r in reports)),
         freeze_yuan=_yuan(sum(c for c in held.values() if c >= flow.TraceParams().min_cents)),
     )
-    row.members = [_member(data, m.account, m.role, m.score, trace) for m in ring.members]
+    row.members = [
+        _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
+    ]
     row.flows = [
         RingFlow(source=str(data.names[s]), target=str(data.names[d]), amount_yuan=_yuan(c))
         for (s, d), c in trace.flows.items()
