@@ -37,6 +37,7 @@ class Report:
     receiving_account: int
     app: str
     ring_id: int
+    solved: bool = False  # a local case solved (a mule or caller caught), the ring unseen
 
 
 @dataclass
@@ -186,6 +187,7 @@ def plant_ring(
                 int(acc[first]),
                 APPS[int(rng.integers(len(APPS)))],
                 plan.ring_id,
+                bool(rng.random() < 0.25),
             )
         )
         typology = plan.typologies[int(rng.integers(len(plan.typologies)))]

@@ -38,6 +38,7 @@ def ring_inputs(data: FraudData) -> RingInputs:
             r.cents,
             str(r.caller_phone),
             r.app,
+            r.solved,
         )
         for r in data.reports
     ]

@@ -45,6 +45,7 @@ class FraudReportIn:
     cents: int
     caller_phone: str = ""
     app: str = ""
+    solved: bool = False
 
 
 @dataclass
@@ -143,6 +144,7 @@ def _report(r: FraudReportIn) -> RingReport:
         receiving_account=r.receiving_account,
         caller_phone=r.caller_phone,
         app=r.app,
+        solved=r.solved,
         loss_yuan=_yuan(r.cents),
     )
 
@@ -217,12 +219,14 @@ def open_case(session: Session, actor: Actor, number: str) -> str:
 def _series(ring: FraudRing) -> cases.NewSeries:
     lines = [
         f"{r.number} {r.reported_at:%Y-%m-%d} {r.loss_yuan} 元 → {r.receiving_account}"
+        f"{'（已破）' if r.solved else ''}"
         for r in ring.reports
     ]
     core = [f"{m.account} ({m.role}, {m.city})" for m in ring.members[:5]]
     summary = "\n".join(
         [
-            f"串并案：{len(ring.reports)} 起电信网络诈骗，{ring.accounts} 个账户，"
+            f"串并案：{len(ring.reports)} 起电信网络诈骗（已破 {ring.solved_reports} 起），"
+            f"{ring.accounts} 个账户，"
             f"涉及 {ring.cities}；可冻结 {ring.freeze_yuan} 元。",
             "核心成员：" + "；".join(core),
             *lines,

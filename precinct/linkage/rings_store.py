@@ -27,6 +27,10 @@ class FraudRing(Base):
     case_number: Mapped[str] = mapped_column(String(32), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    @property
+    def solved_reports(self) -> int:
+        return sum(r.solved for r in self.reports)
+
     members: Mapped[list[RingMember]] = relationship(
         back_populates="ring", cascade="all, delete-orphan", order_by="RingMember.score.desc()"
     )
@@ -84,6 +88,7 @@ class RingReport(Base):
     receiving_account: Mapped[str] = mapped_column(String(32))
     caller_phone: Mapped[str] = mapped_column(String(20), default="")
     app: Mapped[str] = mapped_column(String(64), default="")
+    solved: Mapped[bool] = mapped_column(default=False)
     loss_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
 
 

@@ -32,6 +32,7 @@ def test_rings_are_stored_viewed_exported_and_opened_as_a_case(
         assert 0.95 * 7_005_000 <= sum(r["amount"] for r in freeze) <= 7_005_000
         assert all(r["bank"] for r in freeze)
         assert len(ring.reports) == 3 * 72 and ring.flows
+        assert 0 < ring.solved_reports < len(ring.reports)
         number = ring.number
     with db.write() as session:
         with pytest.raises(AccessDenied):
@@ -41,6 +42,6 @@ def test_rings_are_stored_viewed_exported_and_opened_as_a_case(
     with db.read() as session:
         case = session.scalar(select(Case).where(Case.number == case_number))
         assert case is not None and case.case_type == "telecom_fraud" and case.status == "opened"
-        assert "串并案" in case.summary
+        assert "串并案" in case.summary and "已破" in case.summary
         actions = {(e.action, e.subject_type) for e in session.scalars(select(AuditEntry))}
         assert {("view", "fraud_ring"), ("export", "fraud_ring"), ("create", "case")} <= actions

@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0003
-Create Date: 2026-11-29 06:15:31.848119
+Create Date: 2026-11-29 06:43:00.362342
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def upgrade() -> None:
     sa.Column('receiving_account', sa.String(length=32), nullable=False),
     sa.Column('caller_phone', sa.String(length=20), nullable=False),
     sa.Column('app', sa.String(length=64), nullable=False),
+    sa.Column('solved', sa.Boolean(), nullable=False),
     sa.Column('loss_yuan', sa.Numeric(precision=16, scale=2), nullable=False),
     sa.ForeignKeyConstraint(['ring_id'], ['fraud_rings.id'], name=op.f('fk_fraud_ring_reports_ring_id_fraud_rings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fraud_ring_reports'))
