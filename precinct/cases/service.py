@@ -178,6 +178,51 @@ def case_exists(session: Session, number: str) -> bool:
     return session.scalar(select(Case.id).where(Case.number == number)) is not None
 
 
+@dataclass(frozen=True)
+class NewSeries:
+    """A case series (串并案) opened from linked reports, e.g. a fraud ring."""
+
+    title: str
+    summary: str
+    window_start: datetime
+    window_end: datetime
+    case_type: CaseType = CaseType.TELECOM_FRAUD
+    address: str = "跨地区（串并案）"
+    lat: float = 30.4965
+    lon: float = 114.1634
+
+
+def open_series(session: Session, actor: Actor, new: NewSeries) -> Case:
+    """Open (立案) a case series; its number is A + the year + a running number (audited)."""
+    actor.require(Permission.CASE_EDIT)
+    now = datetime.now(new.window_end.tzinfo)
+    prefix = f"A420113000000{now:%Y}"
+    taken = session.scalars(select(Case.number).where(Case.number.like(f"{prefix}%"))).all()
+    running = [int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()]
+    number = f"{prefix}{max(running + [900000]) + 1:06d}"
+    place = Place(name="串并案", address=new.address, lat=new.lat, lon=new.lon)
+    case = Case(
+        number=number,
+        case_type=new.case_type,
+        status=CaseStatus.OPENED,
+        title=new.title,
+        summary=new.summary,
+        reported_at=now,
+        window_start=new.window_start,
+        window_end=new.window_end,
+        place=place,
+    )
+    session.add(case)
+    session.flush()
+    audit.append(
+        session,
+        audit.AuditEvent(
+            actor.username, audit.AuditAction.CREATE, "case", number, case_number=number
+        ),
+    )
+    return case
+
+
 def view_case(session: Session, actor: Actor, number: str) -> Case | None:
     """Open a case with its parties, alarms and property; the view is audited."""
     actor.require(Permission.CASE_VIEW)

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     ALARM_VIEW = "alarm_view"
     CASE_VIEW = "case_view"
     CASE_EDIT = "case_edit"
+    RING_VIEW = "ring_view"
     DATA_IMPORT = "data_import"
     AUDIT_VIEW = "audit_view"
     FLEET_VIEW = "fleet_view"
@@ -50,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_VIEW,
             Permission.CASE_EDIT,
             Permission.FLEET_VIEW,
+            Permission.RING_VIEW,
         }
     ),
     Role.ANALYST: frozenset(
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_VIEW,
             Permission.DATA_IMPORT,
             Permission.FLEET_VIEW,
+            Permission.RING_VIEW,
         }
     ),
     Role.TRAFFIC: frozenset(

@@ -22,6 +22,7 @@ from precinct.demo.district import (
     write_truth,
 )
 from precinct.demo.fleet_stage import fleet_lines, run_fleet_stage
+from precinct.demo.fraud_stage import fraud_lines, run_fraud_stage
 from precinct.demo.linkage import linkage_lines, run_linkage_stage
 from precinct.demo.video import FootageSpec
 from precinct.demo.video_stage import run_video_stage, video_lines
@@ -116,6 +117,8 @@ def build_demo(
         lines = report_lines(db, truth)
         fleet = _with_progress(progress_factory, lambda p: run_fleet_stage(db, settings, seed, p))
         lines += fleet_lines(fleet)
+        persons = max(3000, min(10_000, options.residents // 5))
+        lines += fraud_lines(run_fraud_stage(db, seed, persons))
         if options.video_scale > 0:
             footage = FootageSpec(seed=seed, scale=options.video_scale)
             stage = _with_progress(

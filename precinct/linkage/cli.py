@@ -174,3 +174,6 @@ def confirm_cmd(case: str, person: str) -> None:
     except LookupError as exc:
         fail(str(exc))
     typer.echo(f"{case}: lead {person} ({number}) confirmed")
+
+
+from precinct.linkage import rings_cli as _rings_cli  # noqa: E402,F401  (registers commands)

@@ -21,6 +21,7 @@ from precinct.config import Settings
 from precinct.core.db import Database
 from precinct.fleet import api as fleet_api
 from precinct.linkage import api as linkage_api
+from precinct.linkage import rings_api
 from precinct.registry import api as registry_api
 from precinct.video import api as video_api
 from precinct.web import pages
@@ -109,6 +110,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         fleet_api.router,
         video_api.router,
         linkage_api.router,
+        rings_api.router,
     ):
         app.include_router(router)
     return app

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from precinct.core.access import SYSTEM
+from precinct.core.db import Database
+from precinct.demo.fraud import FraudSpec, generate
+from precinct.demo.fraud_stage import ring_inputs
+from precinct.linkage import rings_service
+
+from .conftest import csrf_from, login
+
+
+def _seed(app_db: Database) -> str:
+    with app_db.write() as session:
+        rows = rings_service.analyse(
+            session, SYSTEM, ring_inputs(generate(FraudSpec(seed=4, persons=2500, rings=2)))
+        )
+        return next(r.number for r in rows if r.accounts == 72)
+
+
+def test_ring_page_freeze_export_and_case(client: TestClient, app_db: Database, tmp_path) -> None:
+    number = _seed(app_db)
+    assert login(client, "viewer") == 303
+    assert client.get(f"/rings/{number}").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
+    assert login(client, "investigator") == 303
+    listing = client.get("/rings").text
+    assert number in listing
+    page = client.get(f"/rings/{number}")
+    assert page.status_code == 200 and 'id="ring-graph"' in page.text
+    assert "南宁" in page.text and "cytoscape.min.js" in page.text
+    xlsx = client.get(f"/rings/{number}/freeze.xlsx")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(xlsx.content)
+    sheet = load_workbook(path).active
+    assert sheet is not None and sheet.max_row > 2
+    opened = client.post(f"/rings/{number}/case", data={"csrf_token": csrf_from(page.text)})
+    assert opened.status_code == 303 and opened.headers["location"].startswith("/cases/A")
+    assert client.post(f"/rings/{number}/case").status_code == 403  # no CSRF token
+    detail = client.get(f"/api/v1/rings/{number}").json()
+    assert detail["accounts"] == 72 and detail["case_number"]
