@@ -47,6 +47,17 @@ class Package:
         self.items.append({"file": rel, "kind": kind, "sha256": sha256_file(path)} | facts)
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """`mode`: how the clips are cut (exact re-encode with burn-in, or keyframe-aligned copy)."""
+
+    case_number: str
+    data_dir: Path
+    out: Path
+    synopsis: bool = False
+    mode: clip_service.ClipMode = clip_service.ClipMode.EXACT
+
+
 def _track_facts(track: VideoTrack) -> dict[str, Any]:
     return {
         "track_id": track.id,
@@ -59,13 +70,13 @@ def _track_facts(track: VideoTrack) -> dict[str, Any]:
     }
 
 
-def _export_track(pkg: Package, track: VideoTrack, data_dir: Path) -> None:
-    facts = _track_facts(track)
+def _export_track(pkg: Package, track: VideoTrack, req: ExportRequest) -> None:
+    facts, data_dir = _track_facts(track), req.data_dir
     name = f"{track.camera.code}-{track.start_at:%Y%m%dT%H%M%S}-{track.id}"
     clip = pkg.folder / "clips" / f"{name}.mp4"
     clip.parent.mkdir(parents=True, exist_ok=True)
-    clip_service.render_clip(track, clip)
-    pkg.add(clip, "clip", **facts)
+    result = clip_service.render_clip(track, clip, req.mode)
+    pkg.add(clip, "clip", **(facts | result.facts()))
     if track.crop_sha256 and crop_path(data_dir, track.crop_sha256).is_file():
         crop = pkg.folder / "crops" / f"{name}.jpg"
         crop.parent.mkdir(parents=True, exist_ok=True)
@@ -93,14 +104,6 @@ def _export_synopsis(pkg: Package, session: Session, track: VideoTrack) -> None:
     )
 
 
-@dataclass(frozen=True)
-class ExportRequest:
-    case_number: str
-    data_dir: Path
-    out: Path
-    synopsis: bool = False
-
-
 def export_case(session: Session, actor: Actor, req: ExportRequest) -> Package:
     """Write the package into the empty folder `req.out` and audit the export."""
     pkg = build_package(session, actor, req)
@@ -110,7 +113,7 @@ def export_case(session: Session, actor: Actor, req: ExportRequest) -> Package:
 
 def build_package(session: Session, actor: Actor, req: ExportRequest) -> Package:
     """Write the package (reads only: may run in a read session; audit with `record_export`)."""
-    case_number, data_dir, out, synopsis = req.case_number, req.data_dir, req.out, req.synopsis
+    case_number, out, synopsis = req.case_number, req.out, req.synopsis
     actor.require(Permission.CASE_EDIT)
     leads = trace_service.case_leads(session, actor, case_number)
     if not leads:
@@ -123,7 +126,7 @@ def build_package(session: Session, actor: Actor, req: ExportRequest) -> Package
     for lead in leads:
         tracks = trace_service.lead_tracks(session, lead)
         for track in tracks:
-            _export_track(pkg, track, data_dir)
+            _export_track(pkg, track, req)
             if synopsis:
                 _export_synopsis(pkg, session, track)
         routes.append(

@@ -4,6 +4,7 @@ clip, trace confirm/reject, route and attaching it to a case shown on the case p
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -165,3 +166,20 @@ def test_evidence_zip_from_the_case_page(client: TestClient, indexed: list[int])
     names = zipfile.ZipFile(io.BytesIO(package.content)).namelist()
     assert "manifest.json" in names and "report.html" in names
     assert any(n.startswith("clips/") for n in names)
+
+
+def test_clip_export_modes_and_copy_in_the_package(client: TestClient, indexed: list[int]) -> None:
+    login(client, "investigator")
+    url = f"/api/v1/video/tracks/{indexed[0]}/export.mp4"
+    copy = client.get(url, params={"mode": "copy"})
+    assert copy.status_code == 200 and copy.headers["x-clip-mode"] == "copy"
+    assert datetime.fromisoformat(copy.headers["x-clip-start"]) == T0  # the keyframe at 0 s
+    exact = client.get(url, params={"mode": "exact"})
+    assert exact.status_code == 200 and exact.content[4:8] == b"ftyp"
+    assert client.get(url, params={"mode": "fast"}).status_code == 422
+    token = csrf_from(client.get(f"/cases/{CASE}").text)
+    client.post(f"/video/tracks/{indexed[0]}/attach", data={"case": CASE, "csrf_token": token})
+    package = client.post(f"/video/evidence/{CASE}", data={"csrf_token": token, "mode": "copy"})
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(package.content)).read("manifest.json"))
+    clip = next(i for i in manifest["items"] if i["kind"] == "clip")
+    assert clip["clip_mode"] == "copy" and clip["keyframe_aligned"] is True
