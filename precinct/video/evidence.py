@@ -5,6 +5,7 @@ exported and when) and an HTML report. The export is audited with the manifest's
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -153,7 +154,8 @@ def _finish(pkg: Package, routes: list[dict[str, Any]]) -> None:
     }
     path = pkg.folder / "manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    (pkg.folder / "report.html").write_text(report_html(manifest, routes), encoding="utf-8")
+    report = report_html(manifest, routes, pkg.folder)
+    (pkg.folder / "report.html").write_text(report, encoding="utf-8")
 
 
 def record_export(session: Session, pkg: Package) -> None:
@@ -172,8 +174,15 @@ def record_export(session: Session, pkg: Package) -> None:
     )
 
 
-def report_html(manifest: dict[str, Any], routes: list[dict[str, Any]]) -> str:
-    """A self-contained report: routes with times, crops and clips, and the manifest's hashes."""
+def _crop_src(folder: Path, rel: str) -> str:
+    """The crop embedded in the report (a data URI), so the report alone shows it."""
+    data = base64.b64encode((folder / rel).read_bytes()).decode("ascii")
+    return f"data:image/jpeg;base64,{data}"
+
+
+def report_html(manifest: dict[str, Any], routes: list[dict[str, Any]], folder: Path) -> str:
+    """A self-contained report: routes with times, crops (embedded), clips (links relative to the
+    package) and the manifest's hashes; nothing outside the package is referenced."""
     e = html.escape
     parts = [
         "<!doctype html><meta charset='utf-8'>",
@@ -194,14 +203,18 @@ def report_html(manifest: dict[str, Any], routes: list[dict[str, Any]]) -> str:
         parts.append("</ol>")
     parts.append(
         "<h2>文件清单 Manifest</h2><table><tr><th>file</th><th>kind</th><th>SHA-256</th>"
-        "<th>source SHA-256</th></tr>"
+        "<th>source SHA-256</th><th>clip (mode, true start)</th></tr>"
     )
     for item in manifest["items"]:
         link = e(item["file"])
-        shown = f"<img src='{link}'>" if item["kind"] == "crop" else f"<a href='{link}'>{link}</a>"
+        if item["kind"] == "crop":
+            shown = f"<img src='{_crop_src(folder, item['file'])}' alt='{link}'><br>{link}"
+        else:
+            shown = f"<a href='{link}'>{link}</a>"
         parts.append(
             f"<tr><td>{shown}</td><td>{e(item['kind'])}</td><td><code>{item['sha256']}</code>"
-            f"</td><td><code>{e(item.get('source_sha256', ''))}</code></td></tr>"
+            f"</td><td><code>{e(item.get('source_sha256', ''))}</code></td>"
+            f"<td>{e(item.get('clip_mode', ''))} {e(item.get('clip_start', ''))}</td></tr>"
         )
     parts.append("</table>")
     return "\n".join(parts)
