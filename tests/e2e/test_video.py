@@ -152,3 +152,39 @@ def test_from_the_alarm_to_the_suspect_route_in_at_most_five_clicks(  # type: ig
         expect(route.nth(n)).to_contain_text(code)
     expect(page.locator("#map path.leaflet-interactive").first).to_be_visible()  # on the map
     assert len(clicks) <= 5, clicks
+
+
+def _click_at(page: Page, points: list[tuple[int, int]]) -> None:
+    """Click footage pixels on the camera's still (shown scaled to the page)."""
+    still = page.locator("#roi-still")
+    size = still.evaluate("i => [i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight]")
+    for x, y in points:
+        still.click(position={"x": x * size[2] / size[0], "y": y * size[3] / size[1]})
+
+
+def test_draw_a_region_on_a_camera_view_and_search_it(login, live_server, suspect) -> None:  # type: ignore[no-untyped-def]
+    page: Page = login("zhouyu")
+    page.goto(f"/video?case={live_server.case_number}")
+    cameras = {c.get_attribute("data-camera") for c in page.locator(".crop-link").all()}
+    assert {"E2E-A", "E2E-B", "E2E-C"} <= cameras
+    page.fill("#roi-camera", "E2E-B")
+    page.click("#roi-draw")
+    still = page.locator("#roi-still")
+    expect(still).to_be_visible()
+    page.wait_for_function("document.getElementById('roi-still').naturalWidth > 0")
+    assert still.evaluate("i => i.naturalWidth") == 1280  # the footage's pixels
+    _click_at(page, [(60, 330), (560, 330), (560, 470), (60, 470)])  # around the path at y=400
+    roi = page.input_value("#roi").split(";")
+    assert len(roi) == 4 and all(abs(int(p.split(",")[1]) - 400) <= 75 for p in roi)
+    expect(page.locator("#roi-svg polygon")).to_have_count(1)
+    page.click("#video-search-submit")
+    hits = page.locator("#contact-sheet .crop-link")
+    expect(hits).to_have_count(2)  # the two tracks of E2E-B: the suspect and the decoy
+    assert {h.get_attribute("data-camera") for h in hits.all()} == {"E2E-B"}
+    page.click("#roi-clear")
+    page.click("#roi-draw")
+    page.wait_for_function("document.getElementById('roi-still').naturalWidth > 0")
+    _click_at(page, [(800, 80), (1200, 80), (1000, 300)])  # where nobody walked
+    page.click("#video-search-submit")
+    expect(page.locator("#video-result-count")).to_be_visible()
+    expect(page.locator("#contact-sheet .crop-link")).to_have_count(0)

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import cv2
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -183,3 +185,17 @@ def test_clip_export_modes_and_copy_in_the_package(client: TestClient, indexed: 
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(package.content)).read("manifest.json"))
     clip = next(i for i in manifest["items"] if i["kind"] == "clip")
     assert clip["clip_mode"] == "copy" and clip["keyframe_aligned"] is True
+
+
+def test_camera_still_for_drawing_a_region(client: TestClient, indexed: list[int]) -> None:
+    login(client, "investigator")
+    page = client.get("/video")
+    assert 'id="roi-draw"' in page.text and "/static/roi-draw.js" in page.text
+    still = client.get("/video/cameras/A/still.jpg", params={"at": "2024-12-15T01:30:03"})
+    assert still.status_code == 200 and still.headers["content-type"] == "image/jpeg"
+    image = cv2.imdecode(np.frombuffer(still.content, np.uint8), cv2.IMREAD_COLOR)
+    assert image.shape == (720, 1280, 3)  # the footage's pixels, those of the tracks' boxes
+    assert client.get("/video/cameras/NOPE/still.jpg").status_code == 404
+    assert client.get("/video/cameras/A/still.jpg", params={"at": "soon"}).status_code == 422
+    login(client, "service_clerk")
+    assert client.get("/video/cameras/A/still.jpg").status_code == 403
