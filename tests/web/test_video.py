@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from precinct.cases.domain import CaseType
-from precinct.cases.store import Case
+from precinct.cases.store import Alarm, Case
 from precinct.core.db import Database
 from precinct.core.geo import LatLon, offset
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
@@ -199,3 +199,38 @@ def test_camera_still_for_drawing_a_region(client: TestClient, indexed: list[int
     assert client.get("/video/cameras/A/still.jpg", params={"at": "soon"}).status_code == 422
     login(client, "service_clerk")
     assert client.get("/video/cameras/A/still.jpg").status_code == 403
+
+
+def test_search_from_an_alarm_uses_its_place_and_time(
+    client: TestClient, app_db: Database, indexed: list[int]
+) -> None:
+    with app_db.write() as session:
+        case = session.query(Case).filter_by(number=CASE).one()
+        for number, linked in (
+            ("J4201130000002412150001", case),
+            ("J4201130000002412150002", None),
+        ):
+            session.add(
+                Alarm(
+                    number=number,
+                    received_at=T0 + timedelta(hours=3),
+                    caller_name="王芳",
+                    caller_phone="13912345678",
+                    place=Place(name="car", address="car", lat=HOME.lat, lon=HOME.lon),
+                    text="车窗被砸",
+                    case=linked,
+                )
+            )
+    login(client, "investigator")
+    alarms = client.get("/alarms").text
+    assert 'href="/video?alarm=J4201130000002412150001"' in alarms
+    linked_page = client.get("/video", params={"alarm": "J4201130000002412150001"})
+    assert f'name="case" value="{CASE}"' in linked_page.text  # its case's window, for its case
+    assert 'value="2024-12-15T00:50"' in linked_page.text and 'data-track="' in linked_page.text
+    lone = client.get("/video", params={"alarm": "J4201130000002412150002"}).text
+    assert 'value="2024-12-14T22:30"' in lone and 'value="2024-12-15T05:00"' in lone  # 6 h before
+    assert f'value="{HOME.lat:.6f},{HOME.lon:.6f}"' in lone and 'name="case"' not in lone
+    login(client, "viewer")  # may view cameras, not alarms: an empty search form
+    assert (
+        'data-track="' not in client.get("/video", params={"alarm": "J4201130000002412150001"}).text
+    )
