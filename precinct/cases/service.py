@@ -248,6 +248,13 @@ def view_case(session: Session, actor: Actor, number: str) -> Case | None:
     return case
 
 
+def get_alarm(session: Session, actor: Actor, number: str) -> Alarm | None:
+    """One alarm with its place and case (for starting a search from it)."""
+    actor.require(Permission.ALARM_VIEW)
+    stmt = select(Alarm).where(Alarm.number == number).options(selectinload(Alarm.case))
+    return session.scalar(stmt)
+
+
 def list_alarms(
     session: Session, actor: Actor, open_only: bool = False, limit: int = 200
 ) -> list[Alarm]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from precinct.cases import service as cases_service
 from precinct.core.access import Actor
 from precinct.core.auth import Permission, role_allows
-from precinct.video import api_export, api_synopsis, api_track, search_service
+from precinct.video import api_export, api_still, api_synopsis, api_track, search_service
 from precinct.video.index import crop_path
 from precinct.video.search import (
     CLASSES,
@@ -38,10 +38,12 @@ router = APIRouter()
 router.include_router(api_track.router)
 router.include_router(api_synopsis.router)
 router.include_router(api_export.router)
+router.include_router(api_still.router)
 CameraViewer = Annotated[Actor, require(Permission.CAMERA_VIEW)]
 SHA = re.compile(r"^[0-9a-f]{64}$")
 CASE_RADIUS_M = 1500.0
 CASE_MARGIN = timedelta(minutes=30)
+ALARM_LOOKBACK = timedelta(hours=6)  # an alarm without a case: the night before the call
 
 
 def _float(params: dict[str, str], name: str) -> float | None:
@@ -115,6 +117,36 @@ def _case_defaults(session: Session, actor: Actor, number: str) -> dict[str, str
     }
 
 
+def _alarm_defaults(session: Session, actor: Actor, number: str) -> dict[str, str]:
+    """An alarm's place, and its case's window (or the hours before the call) as search
+    fields; with a case, the search is made for that case (leads are attached to it)."""
+    if not role_allows(actor.role, Permission.ALARM_VIEW):
+        return {}
+    alarm = cases_service.get_alarm(session, actor, number)
+    if alarm is None:
+        return {}
+    fields: dict[str, str] = {}
+    if alarm.case is not None and role_allows(actor.role, Permission.CASE_VIEW):
+        fields = _case_defaults(session, actor, alarm.case.number) | {"case": alarm.case.number}
+    else:
+        start, end = alarm.received_at - ALARM_LOOKBACK, alarm.received_at + CASE_MARGIN
+        fields["start"] = start.astimezone(_zone()).strftime("%Y-%m-%dT%H:%M")
+        fields["end"] = end.astimezone(_zone()).strftime("%Y-%m-%dT%H:%M")
+        fields |= {"radius": f"{CASE_RADIUS_M:.0f}", "sort": "duration"}
+    return fields | {"near": f"{alarm.place.lat:.6f},{alarm.place.lon:.6f}"}
+
+
+def _defaults(session: Session, actor: Actor, params: dict[str, str]) -> dict[str, str]:
+    """Where to start looking when the page is opened from a case or an alarm."""
+    if any(params.get(k) for k in ("start", "end", "near", "cameras", "go")):
+        return params
+    alarm = params.pop("alarm", "").strip()
+    if alarm:
+        return params | _alarm_defaults(session, actor, alarm)
+    case = params.get("case", "").strip()
+    return params | _case_defaults(session, actor, case) if case else params
+
+
 def _zone() -> Any:
     from precinct.core.tabular import SHANGHAI
 
@@ -163,9 +195,9 @@ def search_json(request: Request, session: WriteSession, actor: CameraViewer) ->
 @router.get("/video", response_class=HTMLResponse, include_in_schema=False)
 def search_page(request: Request, session: WriteSession, actor: CameraViewer) -> HTMLResponse:
     params, classes = _params(request)
+    params = _defaults(session, actor, params)
+    params.pop("alarm", None)
     case = params.get("case", "").strip()
-    if case and not any(params.get(k) for k in ("start", "end", "near", "cameras", "go")):
-        params |= _case_defaults(session, actor, case)
     form = defaultdict(str, {"radius": "500"} | params)
     context: dict[str, Any] = {"form": form, "classes": classes, "case": case}
     context |= {"all_classes": CLASSES, "colours": COLOURS, "compass": list(COMPASS)}

@@ -16,19 +16,25 @@ from precinct.video.search import SearchError
 from precinct.video.search_service import parse_when
 
 Opt = typer.Option
+ModeOpt = Annotated[
+    clip_service.ClipMode,
+    Opt("--mode", help="exact: re-encode with burn-in; copy: keyframe-aligned stream copy."),
+]
 
 
 @app.command("clip")
 def clip_cmd(
     track: Annotated[int, typer.Argument(help="Track id.")],
     out: Annotated[Path, Opt(help="MP4 file to write.")],
+    mode: ModeOpt = clip_service.ClipMode.EXACT,
     as_json: JsonOpt = False,
 ) -> None:
-    """Export a track's moment as MP4: exact re-encode, boxes drawn, camera and time burned in."""
+    """Export a track's moment as MP4: `exact` re-encode (boxes drawn, camera and time burned
+    in) or `copy` (the original packets from the keyframe before the start; fast, untouched)."""
     try:
         with writing() as session:
             row = trace_service.get_track(session, track)
-            frames = clip_service.render_clip(row, out)
+            result = clip_service.render_clip(row, out, mode)
             audit.append(
                 session,
                 audit.AuditEvent(
@@ -36,15 +42,15 @@ def clip_cmd(
                     audit.AuditAction.EXPORT,
                     "video_clip",
                     str(track),
-                    detail={"file": str(out), "source_sha256": row.footage.sha256},
+                    detail={"file": str(out), "source_sha256": row.footage.sha256} | result.facts(),
                 ),
             )
     except (trace_service.TraceError, clip_service.ClipError) as exc:
         fail(str(exc))
     emit(
-        [{"file": str(out), "frames": frames}],
+        [{"file": str(out), "frames": result.frames} | result.facts()],
         as_json,
-        lambda r: f"{r['frames']} frames → {r['file']}",
+        lambda r: f"{r['frames']} frames ({r['clip_mode']}, from {r['clip_start']}) → {r['file']}",
     )
 
 
@@ -80,12 +86,13 @@ def evidence_cmd(
     case: Annotated[str, typer.Argument(help="Case number.")],
     out: Annotated[Path, Opt(help="Empty folder to write the package into.")],
     synopsis: Annotated[bool, Opt("--synopsis", help="Add each camera's synopsis.")] = False,
+    mode: ModeOpt = clip_service.ClipMode.EXACT,
     as_json: JsonOpt = False,
 ) -> None:
     """Export the case's video leads: clips, crops, routes, manifest (SHA-256) and report."""
     try:
         with writing() as session:
-            req = evidence.ExportRequest(case, get_settings().data_dir, out, synopsis)
+            req = evidence.ExportRequest(case, get_settings().data_dir, out, synopsis, mode)
             pkg = evidence.export_case(session, CLI_ACTOR, req)
     except (evidence.EvidenceError, clip_service.ClipError) as exc:
         fail(str(exc))

@@ -3,7 +3,11 @@ both are audited. The original footage is only read."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,6 +15,7 @@ from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.video.clip import ClipRequest, cut
+from precinct.video.clip_copy import copy_span
 from precinct.video.index import unpack_boxes
 from precinct.video.store import VideoTrack
 
@@ -20,6 +25,39 @@ AFTER_S = 1.0
 
 class ClipError(ValueError):
     """The clip cannot be made (the original footage is missing or unreadable)."""
+
+
+class ClipMode(StrEnum):
+    """`exact`: re-encoded from the asked start, camera, time and boxes burned in.
+    `copy`: the original packets from the keyframe at or before the start (fast, untouched)."""
+
+    EXACT = "exact"
+    COPY = "copy"
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    """What was written: frames (exact) or packets (copy), and the true span in the file."""
+
+    mode: ClipMode
+    frames: int
+    start_t: float
+    end_t: float
+    file_start: datetime
+
+    @property
+    def keyframe_aligned(self) -> bool:
+        return self.mode is ClipMode.COPY
+
+    def facts(self) -> dict[str, Any]:
+        """For a manifest: the mode and the clip's true start and end."""
+        return {
+            "clip_mode": self.mode.value,
+            "keyframe_aligned": self.keyframe_aligned,
+            "clip_start": (self.file_start + timedelta(seconds=self.start_t)).isoformat(),
+            "clip_end": (self.file_start + timedelta(seconds=self.end_t)).isoformat(),
+            "clip_start_offset_s": round(self.start_t, 3),
+        }
 
 
 def clip_request(track: VideoTrack, before_s: float = BEFORE_S) -> ClipRequest:
@@ -37,20 +75,28 @@ def clip_request(track: VideoTrack, before_s: float = BEFORE_S) -> ClipRequest:
     )
 
 
-def render_clip(track: VideoTrack, out: Path) -> int:
+def _write(request: ClipRequest, tmp: Path, mode: ClipMode, fps: float) -> ClipResult:
+    if mode is ClipMode.COPY:
+        copied = copy_span(request.source, request.start_t, request.end_t, tmp)
+        return ClipResult(mode, copied.packets, copied.start_t, copied.end_t, request.file_start)
+    frames = cut(request, tmp, fps)
+    return ClipResult(mode, frames, request.start_t, request.end_t, request.file_start)
+
+
+def render_clip(track: VideoTrack, out: Path, mode: ClipMode = ClipMode.EXACT) -> ClipResult:
     """Cut the track's moment to `out` (written whole or not at all)."""
     request = clip_request(track)
     tmp = out.with_name(out.name + ".part.mp4")
     try:
-        frames = cut(request, tmp, track.footage.fps)
+        result = _write(request, tmp, mode, track.footage.fps)
     except Exception as exc:  # noqa: BLE001 - a damaged file is the user's problem to see
         tmp.unlink(missing_ok=True)
         raise ClipError(f"cannot cut {request.source.name}: {exc}") from exc
-    if frames == 0:
+    if result.frames == 0:
         tmp.unlink(missing_ok=True)
         raise ClipError(f"no frames between {request.start_t:.1f} s and {request.end_t:.1f} s")
     tmp.replace(out)
-    return frames
+    return result
 
 
 def cached_clip_path(data_dir: Path, track: VideoTrack) -> Path:

@@ -5,6 +5,7 @@ exported and when) and an HTML report. The export is audited with the manifest's
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -47,6 +48,17 @@ class Package:
         self.items.append({"file": rel, "kind": kind, "sha256": sha256_file(path)} | facts)
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """`mode`: how the clips are cut (exact re-encode with burn-in, or keyframe-aligned copy)."""
+
+    case_number: str
+    data_dir: Path
+    out: Path
+    synopsis: bool = False
+    mode: clip_service.ClipMode = clip_service.ClipMode.EXACT
+
+
 def _track_facts(track: VideoTrack) -> dict[str, Any]:
     return {
         "track_id": track.id,
@@ -59,13 +71,13 @@ def _track_facts(track: VideoTrack) -> dict[str, Any]:
     }
 
 
-def _export_track(pkg: Package, track: VideoTrack, data_dir: Path) -> None:
-    facts = _track_facts(track)
+def _export_track(pkg: Package, track: VideoTrack, req: ExportRequest) -> None:
+    facts, data_dir = _track_facts(track), req.data_dir
     name = f"{track.camera.code}-{track.start_at:%Y%m%dT%H%M%S}-{track.id}"
     clip = pkg.folder / "clips" / f"{name}.mp4"
     clip.parent.mkdir(parents=True, exist_ok=True)
-    clip_service.render_clip(track, clip)
-    pkg.add(clip, "clip", **facts)
+    result = clip_service.render_clip(track, clip, req.mode)
+    pkg.add(clip, "clip", **(facts | result.facts()))
     if track.crop_sha256 and crop_path(data_dir, track.crop_sha256).is_file():
         crop = pkg.folder / "crops" / f"{name}.jpg"
         crop.parent.mkdir(parents=True, exist_ok=True)
@@ -93,14 +105,6 @@ def _export_synopsis(pkg: Package, session: Session, track: VideoTrack) -> None:
     )
 
 
-@dataclass(frozen=True)
-class ExportRequest:
-    case_number: str
-    data_dir: Path
-    out: Path
-    synopsis: bool = False
-
-
 def export_case(session: Session, actor: Actor, req: ExportRequest) -> Package:
     """Write the package into the empty folder `req.out` and audit the export."""
     pkg = build_package(session, actor, req)
@@ -110,7 +114,7 @@ def export_case(session: Session, actor: Actor, req: ExportRequest) -> Package:
 
 def build_package(session: Session, actor: Actor, req: ExportRequest) -> Package:
     """Write the package (reads only: may run in a read session; audit with `record_export`)."""
-    case_number, data_dir, out, synopsis = req.case_number, req.data_dir, req.out, req.synopsis
+    case_number, out, synopsis = req.case_number, req.out, req.synopsis
     actor.require(Permission.CASE_EDIT)
     leads = trace_service.case_leads(session, actor, case_number)
     if not leads:
@@ -123,7 +127,7 @@ def build_package(session: Session, actor: Actor, req: ExportRequest) -> Package
     for lead in leads:
         tracks = trace_service.lead_tracks(session, lead)
         for track in tracks:
-            _export_track(pkg, track, data_dir)
+            _export_track(pkg, track, req)
             if synopsis:
                 _export_synopsis(pkg, session, track)
         routes.append(
@@ -150,7 +154,8 @@ def _finish(pkg: Package, routes: list[dict[str, Any]]) -> None:
     }
     path = pkg.folder / "manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    (pkg.folder / "report.html").write_text(report_html(manifest, routes), encoding="utf-8")
+    report = report_html(manifest, routes, pkg.folder)
+    (pkg.folder / "report.html").write_text(report, encoding="utf-8")
 
 
 def record_export(session: Session, pkg: Package) -> None:
@@ -169,8 +174,15 @@ def record_export(session: Session, pkg: Package) -> None:
     )
 
 
-def report_html(manifest: dict[str, Any], routes: list[dict[str, Any]]) -> str:
-    """A self-contained report: routes with times, crops and clips, and the manifest's hashes."""
+def _crop_src(folder: Path, rel: str) -> str:
+    """The crop embedded in the report (a data URI), so the report alone shows it."""
+    data = base64.b64encode((folder / rel).read_bytes()).decode("ascii")
+    return f"data:image/jpeg;base64,{data}"
+
+
+def report_html(manifest: dict[str, Any], routes: list[dict[str, Any]], folder: Path) -> str:
+    """A self-contained report: routes with times, crops (embedded), clips (links relative to the
+    package) and the manifest's hashes; nothing outside the package is referenced."""
     e = html.escape
     parts = [
         "<!doctype html><meta charset='utf-8'>",
@@ -191,14 +203,18 @@ def report_html(manifest: dict[str, Any], routes: list[dict[str, Any]]) -> str:
         parts.append("</ol>")
     parts.append(
         "<h2>文件清单 Manifest</h2><table><tr><th>file</th><th>kind</th><th>SHA-256</th>"
-        "<th>source SHA-256</th></tr>"
+        "<th>source SHA-256</th><th>clip (mode, true start)</th></tr>"
     )
     for item in manifest["items"]:
         link = e(item["file"])
-        shown = f"<img src='{link}'>" if item["kind"] == "crop" else f"<a href='{link}'>{link}</a>"
+        if item["kind"] == "crop":
+            shown = f"<img src='{_crop_src(folder, item['file'])}' alt='{link}'><br>{link}"
+        else:
+            shown = f"<a href='{link}'>{link}</a>"
         parts.append(
             f"<tr><td>{shown}</td><td>{e(item['kind'])}</td><td><code>{item['sha256']}</code>"
-            f"</td><td><code>{e(item.get('source_sha256', ''))}</code></td></tr>"
+            f"</td><td><code>{e(item.get('source_sha256', ''))}</code></td>"
+            f"<td>{e(item.get('clip_mode', ''))} {e(item.get('clip_start', ''))}</td></tr>"
         )
     parts.append("</table>")
     return "\n".join(parts)

@@ -1,5 +1,7 @@
 """Video investigation in a real browser: from the case's place and time to the suspect's route
-attached to the case in five clicks (search → crop → play → confirm → confirm → attach).
+attached to the case in five clicks (search → crop → play → confirm → confirm → attach), and the
+same from the alarm list (the issue's target: from the alarm's place and time to the suspect's
+route in at most five clicks).
 
 The live demo district has no rendered footage (too slow for a browser test), so the test adds
 a small index itself: three cameras south of the scene, the suspect in green heading south past
@@ -22,6 +24,7 @@ from precinct.core.db import Database
 from precinct.core.geo import LatLon, offset
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
 from precinct.video.index import save_crop
+from precinct.video.store import TraceJudgement, VideoLead
 
 from ..video.clips import make_clip
 
@@ -34,6 +37,8 @@ if importlib.util.find_spec("playwright") is None or not Path("/usr/bin/chromium
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
+_ADDED: dict[str, dict[str, int]] = {}
+
 
 def _crop(data_dir: Path, bgr: tuple[int, int, int]) -> str:
     image = np.zeros((120, 60, 3), np.uint8)
@@ -41,6 +46,21 @@ def _crop(data_dir: Path, bgr: tuple[int, int, int]) -> str:
     ok, jpeg = cv2.imencode(".jpg", image)
     assert ok
     return save_crop(data_dir, jpeg.tobytes())
+
+
+@pytest.fixture
+def suspect(live_server) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The small index, added once to the live demo; each test starts with no judgement and no
+    video lead, so the tests do not depend on their order."""
+    key = str(live_server.data_dir)
+    if key not in _ADDED:
+        _ADDED[key] = _add_index(live_server)
+    db = Database(f"sqlite:///{live_server.data_dir / 'precinct.db'}")
+    with db.write() as session:
+        session.query(TraceJudgement).delete()
+        session.query(VideoLead).delete()
+    db.dispose()
+    return _ADDED[key]
 
 
 def _add_index(live_server: object) -> dict[str, int]:
@@ -73,8 +93,8 @@ def _add_index(live_server: object) -> dict[str, int]:
     return ids
 
 
-def test_from_case_to_suspect_route_in_five_clicks(login, live_server) -> None:  # type: ignore[no-untyped-def]
-    ids = _add_index(live_server)
+def test_from_case_to_suspect_route_in_five_clicks(login, live_server, suspect) -> None:  # type: ignore[no-untyped-def]
+    ids = suspect
     page: Page = login("zhouyu")
     page.goto(f"/cases/{live_server.case_number}")
     page.click("#case-video-search")  # 1: search around the case's place and time
@@ -99,3 +119,72 @@ def test_from_case_to_suspect_route_in_five_clicks(login, live_server) -> None: 
     lead = page.locator("#video-leads-table tr.video-lead")
     expect(lead).to_have_count(1)
     expect(lead.locator("a")).to_have_count(3)
+
+
+def test_from_the_alarm_to_the_suspect_route_in_at_most_five_clicks(  # type: ignore[no-untyped-def]
+    login, live_server, suspect
+) -> None:
+    ids = suspect
+    page: Page = login("zhouyu")
+    clicks: list[str] = []
+
+    def click(selector: str) -> None:
+        clicks.append(selector)
+        page.locator(selector).first.click()
+
+    page.goto("/alarms")  # the start: the alarm list
+    alarm = live_server.truth.night_alarm_numbers[0]
+    click(f"#alarm-video-{alarm}")  # the footage around the alarm's place and time
+    first = page.locator("#contact-sheet .crop-link").first
+    expect(first).to_be_visible()
+    assert first.get_attribute("data-track") == str(ids["A"])
+    assert f"/cases/{live_server.case_number}" in page.inner_html("h1")  # searched for its case
+    click("#contact-sheet .crop-link")  # the crop opens the track and plays it
+    expect(page.locator("#track-video")).to_be_visible()
+    for nxt, stops in (("B", 2), ("C", 3)):
+        top = page.locator("#candidates-forward tr.candidate").first
+        assert top.get_attribute("data-track") == str(ids[nxt])
+        click("#candidates-forward tr.candidate button.confirmed")  # confirm the best
+        expect(page.locator("#route-list li")).to_have_count(stops)
+    route = page.locator("#route-list li")
+    expect(route).to_have_count(3)
+    for n, code in enumerate(("E2E-A", "E2E-B", "E2E-C")):
+        expect(route.nth(n)).to_contain_text(code)
+    expect(page.locator("#map path.leaflet-interactive").first).to_be_visible()  # on the map
+    assert len(clicks) <= 5, clicks
+
+
+def _click_at(page: Page, points: list[tuple[int, int]]) -> None:
+    """Click footage pixels on the camera's still (shown scaled to the page)."""
+    still = page.locator("#roi-still")
+    size = still.evaluate("i => [i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight]")
+    for x, y in points:
+        still.click(position={"x": x * size[2] / size[0], "y": y * size[3] / size[1]})
+
+
+def test_draw_a_region_on_a_camera_view_and_search_it(login, live_server, suspect) -> None:  # type: ignore[no-untyped-def]
+    page: Page = login("zhouyu")
+    page.goto(f"/video?case={live_server.case_number}")
+    cameras = {c.get_attribute("data-camera") for c in page.locator(".crop-link").all()}
+    assert {"E2E-A", "E2E-B", "E2E-C"} <= cameras
+    page.fill("#roi-camera", "E2E-B")
+    page.click("#roi-draw")
+    still = page.locator("#roi-still")
+    expect(still).to_be_visible()
+    page.wait_for_function("document.getElementById('roi-still').naturalWidth > 0")
+    assert still.evaluate("i => i.naturalWidth") == 1280  # the footage's pixels
+    _click_at(page, [(60, 330), (560, 330), (560, 470), (60, 470)])  # around the path at y=400
+    roi = page.input_value("#roi").split(";")
+    assert len(roi) == 4 and all(abs(int(p.split(",")[1]) - 400) <= 75 for p in roi)
+    expect(page.locator("#roi-svg polygon")).to_have_count(1)
+    page.click("#video-search-submit")
+    hits = page.locator("#contact-sheet .crop-link")
+    expect(hits).to_have_count(2)  # the two tracks of E2E-B: the suspect and the decoy
+    assert {h.get_attribute("data-camera") for h in hits.all()} == {"E2E-B"}
+    page.click("#roi-clear")
+    page.click("#roi-draw")
+    page.wait_for_function("document.getElementById('roi-still').naturalWidth > 0")
+    _click_at(page, [(800, 80), (1200, 80), (1000, 300)])  # where nobody walked
+    page.click("#video-search-submit")
+    expect(page.locator("#video-result-count")).to_be_visible()
+    expect(page.locator("#contact-sheet .crop-link")).to_have_count(0)

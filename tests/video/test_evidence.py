@@ -3,8 +3,10 @@ files, the synopsis shows every track, and each export is audited."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +25,7 @@ from precinct.core.geo import LatLon, offset
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
 from precinct.registry.store import Place
 from precinct.video import evidence, synopsis_service, trace_service
+from precinct.video.clip_service import ClipMode
 from precinct.video.index import save_crop
 
 from .clips import make_clip
@@ -107,3 +110,40 @@ def test_synopsis_renders_every_track_of_the_window(
     first, second = syn.entries  # the same path: the second must not start with the first
     assert first["at_s"] == 0 and second["at_s"] > 0
     assert all(len(box) == 4 for box in first["boxes"]) and first["step_s"] == 0.5
+
+
+def test_every_file_of_the_package_is_in_the_manifest_with_its_hash(
+    setup: tuple[Database, list[int]], tmp_path: Path
+) -> None:
+    db, _ = setup
+    out = tmp_path / "package"
+    req = evidence.ExportRequest(CASE, tmp_path, out, synopsis=True, mode=ClipMode.COPY)
+    with db.write() as session:
+        evidence.export_case(session, ADMIN, req)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    listed = {i["file"]: i["sha256"] for i in manifest["items"]}
+    on_disk = {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in out.rglob("*")
+        if p.is_file() and p.name not in {"manifest.json", "report.html"}
+    }
+    assert on_disk == listed  # nothing unlisted, nothing missing, every hash re-computed equal
+    assert {i["kind"] for i in manifest["items"]} == {"clip", "crop", "routes", "synopsis"}
+    for clip in (i for i in manifest["items"] if i["kind"] == "clip"):
+        assert clip["clip_mode"] == "copy" and clip["keyframe_aligned"] is True
+        assert datetime.fromisoformat(clip["clip_start"]) <= datetime.fromisoformat(clip["start"])
+
+
+def test_the_report_is_self_contained(setup: tuple[Database, list[int]], tmp_path: Path) -> None:
+    db, _ = setup
+    out = tmp_path / "package"
+    with db.write() as session:
+        evidence.export_case(session, ADMIN, evidence.ExportRequest(CASE, tmp_path, out))
+    report = (out / "report.html").read_text("utf-8")
+    refs = re.findall(r"(?:src|href)='([^']*)'", report)
+    crops = [r for r in refs if r.startswith("data:image/jpeg;base64,")]
+    assert base64.b64decode(crops[0].split(",", 1)[1]) == b"\xff\xd8crop\xff\xd9"
+    links = [r for r in refs if not r.startswith("data:")]
+    assert links and all((out / link).resolve().is_relative_to(out) for link in links)
+    assert all((out / link).is_file() for link in links)
+    assert "http" not in report and "/" not in "".join(r[:1] for r in links)

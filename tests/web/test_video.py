@@ -4,16 +4,19 @@ clip, trace confirm/reject, route and attaching it to a case shown on the case p
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import cv2
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from precinct.cases.domain import CaseType
-from precinct.cases.store import Case
+from precinct.cases.store import Alarm, Case
 from precinct.core.db import Database
 from precinct.core.geo import LatLon, offset
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
@@ -165,3 +168,69 @@ def test_evidence_zip_from_the_case_page(client: TestClient, indexed: list[int])
     names = zipfile.ZipFile(io.BytesIO(package.content)).namelist()
     assert "manifest.json" in names and "report.html" in names
     assert any(n.startswith("clips/") for n in names)
+
+
+def test_clip_export_modes_and_copy_in_the_package(client: TestClient, indexed: list[int]) -> None:
+    login(client, "investigator")
+    url = f"/api/v1/video/tracks/{indexed[0]}/export.mp4"
+    copy = client.get(url, params={"mode": "copy"})
+    assert copy.status_code == 200 and copy.headers["x-clip-mode"] == "copy"
+    assert datetime.fromisoformat(copy.headers["x-clip-start"]) == T0  # the keyframe at 0 s
+    exact = client.get(url, params={"mode": "exact"})
+    assert exact.status_code == 200 and exact.content[4:8] == b"ftyp"
+    assert client.get(url, params={"mode": "fast"}).status_code == 422
+    token = csrf_from(client.get(f"/cases/{CASE}").text)
+    client.post(f"/video/tracks/{indexed[0]}/attach", data={"case": CASE, "csrf_token": token})
+    package = client.post(f"/video/evidence/{CASE}", data={"csrf_token": token, "mode": "copy"})
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(package.content)).read("manifest.json"))
+    clip = next(i for i in manifest["items"] if i["kind"] == "clip")
+    assert clip["clip_mode"] == "copy" and clip["keyframe_aligned"] is True
+
+
+def test_camera_still_for_drawing_a_region(client: TestClient, indexed: list[int]) -> None:
+    login(client, "investigator")
+    page = client.get("/video")
+    assert 'id="roi-draw"' in page.text and "/static/roi-draw.js" in page.text
+    still = client.get("/video/cameras/A/still.jpg", params={"at": "2024-12-15T01:30:03"})
+    assert still.status_code == 200 and still.headers["content-type"] == "image/jpeg"
+    image = cv2.imdecode(np.frombuffer(still.content, np.uint8), cv2.IMREAD_COLOR)
+    assert image.shape == (720, 1280, 3)  # the footage's pixels, those of the tracks' boxes
+    assert client.get("/video/cameras/NOPE/still.jpg").status_code == 404
+    assert client.get("/video/cameras/A/still.jpg", params={"at": "soon"}).status_code == 422
+    login(client, "service_clerk")
+    assert client.get("/video/cameras/A/still.jpg").status_code == 403
+
+
+def test_search_from_an_alarm_uses_its_place_and_time(
+    client: TestClient, app_db: Database, indexed: list[int]
+) -> None:
+    with app_db.write() as session:
+        case = session.query(Case).filter_by(number=CASE).one()
+        for number, linked in (
+            ("J4201130000002412150001", case),
+            ("J4201130000002412150002", None),
+        ):
+            session.add(
+                Alarm(
+                    number=number,
+                    received_at=T0 + timedelta(hours=3),
+                    caller_name="王芳",
+                    caller_phone="13912345678",
+                    place=Place(name="car", address="car", lat=HOME.lat, lon=HOME.lon),
+                    text="车窗被砸",
+                    case=linked,
+                )
+            )
+    login(client, "investigator")
+    alarms = client.get("/alarms").text
+    assert 'href="/video?alarm=J4201130000002412150001"' in alarms
+    linked_page = client.get("/video", params={"alarm": "J4201130000002412150001"})
+    assert f'name="case" value="{CASE}"' in linked_page.text  # its case's window, for its case
+    assert 'value="2024-12-15T00:50"' in linked_page.text and 'data-track="' in linked_page.text
+    lone = client.get("/video", params={"alarm": "J4201130000002412150002"}).text
+    assert 'value="2024-12-14T22:30"' in lone and 'value="2024-12-15T05:00"' in lone  # 6 h before
+    assert f'value="{HOME.lat:.6f},{HOME.lon:.6f}"' in lone and 'name="case"' not in lone
+    login(client, "viewer")  # may view cameras, not alarms: an empty search form
+    assert (
+        'data-track="' not in client.get("/video", params={"alarm": "J4201130000002412150001"}).text
+    )
