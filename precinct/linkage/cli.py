@@ -124,12 +124,15 @@ def sighting_cmd(
     camera: Annotated[str, typer.Option(help="Camera code, e.g. C02.")],
     at: Annotated[str, typer.Option(help="When, e.g. 2024-12-15 01:38:40.")],
     note: Annotated[str, typer.Option(help="What was seen.")] = "",
+    heading: Annotated[
+        float | None, typer.Option(help="Compass direction of travel in degrees, 0 = north.")
+    ] = None,
 ) -> None:
     """Enter a sighting of the offender (from video review) for a case."""
     try:
         when = parse_datetime(at)
         with writing() as session:
-            casework.add_sighting(session, CLI_ACTOR, case, camera, when, note)
+            casework.add_sighting(session, CLI_ACTOR, case, camera, when, note, heading)
     except (ValueError, LookupError) as exc:
         fail(str(exc))
     typer.echo(f"{case}: sighting at {camera} {when:%Y-%m-%d %H:%M:%S} recorded")
