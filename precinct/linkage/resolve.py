@@ -20,10 +20,11 @@ from typing import Any, Final
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
 
 from precinct.linkage import normalise
+from precinct.linkage.backend import DUCKDB, Engine, check, db_api
 
 log = logging.getLogger(__name__)
 
@@ -182,11 +183,14 @@ def _agreements(row: dict[str, Any]) -> tuple[Agreement, ...]:
     return tuple(found)
 
 
-def score(records: Sequence[PersonRecord], threshold: float = 0.5) -> list[ScoredPair]:
+def score(
+    records: Sequence[PersonRecord], threshold: float = 0.5, engine: Engine = DUCKDB
+) -> list[ScoredPair]:
     """Train a model on these records and return every pair scoring at least ``threshold``."""
+    check(engine.backend)
     if len(records) < 2:
         return []
-    linker = Linker(frame(records), settings(), db_api=DuckDBAPI())
+    linker = Linker(frame(records), settings(), db_api=db_api(engine))
     train(linker)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     frame_out = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
