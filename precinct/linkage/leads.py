@@ -190,14 +190,14 @@ def _seen(sighting: Sighting, share: float) -> str:
     if sighting.heading_deg is None:
         return text
     agrees = "agrees" if share >= 0.75 else "partly agrees"
-    return f"{text} heading {compass(sighting.heading_deg)}, {agrees}"
+    return f"{text} heading {compass(sighting.heading_deg)} ({agrees})"
 
 
 def _sighting_reason(trip: Trip, sightings: Sequence[Sighting]) -> Reason | None:
     hit = [(s, share) for s in sightings if (share := fit(trip, s)) > 0]
     if not hit:
         return None
-    where = ", ".join(_seen(s, share) for s, share in hit)
+    where = "; ".join(_seen(s, share) for s, share in hit)
     text = f"fits {len(hit)} of {len(sightings)} sightings ({where})"
     total = sum(share for _, share in hit)
     return Reason("sightings", text, round(4.0 * total / len(sightings), 2))

@@ -75,7 +75,7 @@ def test_rank_prefers_the_trip_going_the_sighted_way() -> None:
     seen = [Sighting("C12", T0 + timedelta(minutes=10), WEST, heading_deg=225.0)]
     leads = rank(scene, seen, [_ride("back", END, START), _ride("way", START, END)], {})
     assert [x.trip.account for x in leads] == ["way"]
-    assert "heading SW, agrees" in leads[0].reasons[0].text
+    assert "heading SW (agrees)" in leads[0].reasons[0].text
     unsure = [Sighting("C12", T0 + timedelta(minutes=10), WEST)]  # no heading: both fit
     assert {
         x.trip.account
