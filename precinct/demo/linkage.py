@@ -107,7 +107,7 @@ def run_linkage_stage(
         resolution = service.resolve_persons(session, ACTOR)
     _, ride = the_suspect(truth.seed)
     with db.write() as session:
-        for camera, when in ride_sightings(ride):
+        for camera, when, heading in ride_sightings(ride):
             casework.add_sighting(
                 session,
                 ACTOR,
@@ -115,6 +115,7 @@ def run_linkage_stage(
                 camera,
                 when,
                 "video review: cyclist on a green shared bike",
+                heading,
             )
     with db.write() as session:
         leads = casework.case_leads(session, ACTOR, truth.case_number)

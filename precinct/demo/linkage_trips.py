@@ -98,14 +98,31 @@ def _closest(ride: Leg, north: float, east: float) -> tuple[float, float]:
     return best
 
 
-def ride_sightings(ride: Leg) -> list[tuple[str, datetime]]:
-    """Where the footage cameras saw the rider: (camera, moment of closest approach)."""
+def _position(ride: Leg, t: float) -> tuple[float, float]:
+    """Where the rider is at ``t`` (clamped to the ride), interpolated along the legs."""
+    pts, times = ride.points, ride.times
+    t = min(max(t, times[0]), times[-1])
+    for (n0, e0), (n1, e1), t0, t1 in zip(pts, pts[1:], times, times[1:], strict=False):
+        if t0 <= t <= t1:
+            f = (t - t0) / (t1 - t0) if t1 > t0 else 0.0
+            return n0 + f * (n1 - n0), e0 + f * (e1 - e0)
+    return pts[-1]
+
+
+def _heading(ride: Leg, t: float) -> float:
+    """The compass heading of the ride around ``t`` (from 5 s before to 5 s after)."""
+    (n0, e0), (n1, e1) = _position(ride, t - 5.0), _position(ride, t + 5.0)
+    return round(math.degrees(math.atan2(e1 - e0, n1 - n0)) % 360, 1)
+
+
+def ride_sightings(ride: Leg) -> list[tuple[str, datetime, float]]:
+    """Where the footage cameras saw the rider: (camera, moment of closest approach, heading)."""
     found = []
     for site in camera_sites():
         if site.code in DEFAULT_CAMERAS:
             d, t = _closest(ride, *to_metres(site.lat, site.lon))
             if d <= SIGHTING_METRES:
-                found.append((site.code, _at(t)))
+                found.append((site.code, _at(t), _heading(ride, t)))
     return sorted(found, key=lambda s: s[1])
 
 

@@ -11,7 +11,9 @@ from pydantic import BaseModel
 
 from precinct.core.access import Actor, Purpose, PurposeRequired
 from precinct.core.auth import Permission
+from precinct.core.tabular import parse_datetime
 from precinct.linkage import casework, service, views
+from precinct.linkage import leads as ranking
 from precinct.linkage.chart import case_graph, person_graph
 from precinct.web.deps import WriteSession, check_csrf, render, require
 
@@ -67,7 +69,31 @@ def leads_fragment(
         elements=elements,
         decided=decided,
         number=number,
+        compass=ranking.compass,
+        headings=[(deg, ranking.compass(deg)) for deg in range(0, 360, 45)],
     )
+
+
+@router.post("/cases/{number}/sightings", include_in_schema=False, dependencies=[CSRF])
+def sighting_form(
+    session: WriteSession,
+    actor: CaseEditor,
+    number: str,
+    camera: Annotated[str, Form()],
+    seen_at: Annotated[str, Form()],
+    heading: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """Add a sighting by hand (camera, local time, compass heading) from the case page."""
+    try:
+        when = parse_datetime(seen_at.replace("T", " "))
+        bearing = float(heading) if heading.strip() else None
+        casework.add_sighting(session, actor, number, camera.strip(), when, note.strip(), bearing)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return RedirectResponse(f"/cases/{number}#case-leads", status_code=303)
 
 
 @router.post("/cases/{number}/leads/confirm", include_in_schema=False, dependencies=[CSRF])

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,15 +21,15 @@ from precinct.core.auth import Permission
 from precinct.linkage import leads as ranking
 from precinct.linkage import pawn, series
 from precinct.linkage.geo import Point
+from precinct.linkage.sightings import add_sighting, case_sightings
 from precinct.linkage.store import (
     BikeTrip,
     LeadDecision,
     LinkRecord,
-    LinkSighting,
-    sightings_of,
     trips_between,
 )
-from precinct.registry import service as registry
+
+__all__ = ["add_sighting", "case_leads", "confirm_lead"]
 
 TRIP_MARGIN: Final = timedelta(minutes=30)
 _PLACE_KINDS: Final = ("rental", "hotel_stay", "registration", "person")
@@ -44,28 +44,6 @@ class LeadsReport:
     series_cases: list[series.SeriesCase] = field(default_factory=list)
     trips_considered: int = 0
     seconds: float = 0.0
-
-
-def add_sighting(
-    session: Session, actor: Actor, case_number: str, camera: str, seen_at: Any, note: str = ""
-) -> LinkSighting:
-    actor.require(Permission.CASE_EDIT)
-    if not cases.case_exists(session, case_number):
-        raise LookupError(f"no case {case_number}")
-    found = registry.get_camera(session, actor, camera)
-    if found is None:
-        raise LookupError(f"no camera {camera}")
-    row = LinkSighting(
-        case_number=case_number,
-        camera=camera,
-        seen_at=seen_at,
-        lat=found.place.lat,
-        lon=found.place.lon,
-        note=note,
-        entered_by=actor.username,
-    )
-    session.add(row)
-    return row
 
 
 def _trip(t: BikeTrip) -> ranking.Trip:
@@ -169,10 +147,7 @@ def case_leads(session: Session, actor: Actor, case_number: str) -> LeadsReport:
     case = cases.view_case(session, actor, case_number)
     if case is None:
         raise LookupError(f"no case {case_number}")
-    sightings = [
-        ranking.Sighting(s.camera, s.seen_at, Point(s.lat, s.lon), s.note)
-        for s in sightings_of(session, case_number)
-    ]
+    sightings = case_sightings(session, actor, case_number)
     trips = [
         _trip(t)
         for t in trips_between(

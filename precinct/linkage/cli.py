@@ -13,6 +13,7 @@ from precinct.core.auth import Role
 from precinct.core.console import JsonOpt, emit, fail, writing
 from precinct.core.tabular import TableError, parse_datetime
 from precinct.linkage import casework, dedupe, service, views
+from precinct.linkage.backend import BACKENDS, DEFAULT, BackendError, Engine
 from precinct.linkage.mapping import MappingError, SourceMapping, load_mapping
 
 app = typer.Typer(help="Big-data leads: sources, entity resolution, leads.", no_args_is_help=True)
@@ -39,14 +40,23 @@ def load_cmd(file: Path, mapping: MappingOpt, as_json: JsonOpt = False) -> None:
     emit([report.as_dict()], as_json, lambda r: f"{r['source']}: {r['rows']:,} rows ({r['kind']})")
 
 
+BackendOpt = Annotated[
+    str, typer.Option(help=f"Where Splink runs: {' or '.join(BACKENDS)} (needs pyspark).")
+]
+
+
 @app.command("resolve")
 def resolve_cmd(
     threshold: Annotated[float, typer.Option(help="Match probability to merge.")] = 0.9,
+    backend: BackendOpt = DEFAULT,
     as_json: JsonOpt = False,
 ) -> None:
     """Resolve every identity record into persons (Splink on DuckDB, judgements win)."""
-    with writing() as session:
-        report = service.resolve_persons(session, CLI_ACTOR, threshold)
+    try:
+        with writing() as session:
+            report = service.resolve_persons(session, CLI_ACTOR, threshold, Engine(backend))
+    except BackendError as exc:
+        fail(str(exc))
     emit(
         [report.as_dict()],
         as_json,
@@ -108,13 +118,16 @@ def dedupe_cmd(
     mapping: MappingOpt,
     out: Annotated[Path, typer.Option("--out", help="CSV to write: person_id, row, input.")],
     threshold: Annotated[float, typer.Option(help="Match probability to merge.")] = 0.9,
+    backend: BackendOpt = DEFAULT,
 ) -> None:
     """Standalone: write every row of FILE with its resolved-person id (no database)."""
     spec = _mapping(mapping)
     try:
-        persons = dedupe.dedupe_file(file, spec, out, threshold)
+        persons = dedupe.dedupe_file(file, spec, out, threshold, Engine(backend))
     except TableError as exc:
         fail(f"{exc.count} problem(s):\n{exc}")
+    except BackendError as exc:
+        fail(str(exc))
     typer.echo(f"{out}: {persons:,} persons")
 
 
@@ -124,12 +137,15 @@ def sighting_cmd(
     camera: Annotated[str, typer.Option(help="Camera code, e.g. C02.")],
     at: Annotated[str, typer.Option(help="When, e.g. 2024-12-15 01:38:40.")],
     note: Annotated[str, typer.Option(help="What was seen.")] = "",
+    heading: Annotated[
+        float | None, typer.Option(help="Compass direction of travel in degrees, 0 = north.")
+    ] = None,
 ) -> None:
     """Enter a sighting of the offender (from video review) for a case."""
     try:
         when = parse_datetime(at)
         with writing() as session:
-            casework.add_sighting(session, CLI_ACTOR, case, camera, when, note)
+            casework.add_sighting(session, CLI_ACTOR, case, camera, when, note, heading)
     except (ValueError, LookupError) as exc:
         fail(str(exc))
     typer.echo(f"{case}: sighting at {camera} {when:%Y-%m-%d %H:%M:%S} recorded")

@@ -9,14 +9,18 @@ from pathlib import Path
 from precinct.core.tabular import read_rows
 from precinct.linkage import cluster as clustering
 from precinct.linkage import resolve
+from precinct.linkage.backend import DUCKDB, Engine, check
 from precinct.linkage.files import read_source
 from precinct.linkage.mapping import SourceMapping
 
 IDENTITY = ("name", "id_number", "birth_date", "phone", "address")
 
 
-def dedupe_file(path: Path, mapping: SourceMapping, out: Path, threshold: float = 0.9) -> int:
+def dedupe_file(
+    path: Path, mapping: SourceMapping, out: Path, threshold: float = 0.9, engine: Engine = DUCKDB
+) -> int:
     """Write every input row with its resolved-person id (like csvdedupe); returns persons."""
+    check(engine.backend)
     mapped = read_source(path, mapping)
     header, rows = read_rows(path) if path.suffix.lower() != ".parquet" else ([], [])
     records = [
@@ -26,7 +30,7 @@ def dedupe_file(path: Path, mapping: SourceMapping, out: Path, threshold: float 
         )
         for r in mapped
     ]
-    pairs = resolve.score(records)
+    pairs = resolve.score(records, engine=engine)
     names = clustering.cluster(
         [r.key for r in records],
         [clustering.Edge(p.left, p.right, p.probability) for p in pairs],

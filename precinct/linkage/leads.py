@@ -3,11 +3,14 @@
 Pure: trips, sightings and what resolution knows about each account in; ranked leads with their
 reasons out.  A trip fits a sighting when the rider could have been at the camera at that
 moment riding at one steady, plausible speed along the street grid: from the unlock point to
-the camera and from the camera to the lock point.
+the camera and from the camera to the lock point; and, when the sighting states a direction of
+travel, the trip passes the camera heading that way (a trip going the opposite way does not fit,
+one crossing at a right angle fits half as well).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +26,10 @@ TIME_SHARE: Final = 0.08  # of the ride's duration: how far off a steady pace ma
 NEAR_SCENE_M: Final = 500.0
 NEAR_HOME_M: Final = 300.0
 MO_SIMILAR: Final = 0.4
+MIN_AGREEMENT: Final = 0.25  # heading agreement below this (more than 120° off) does not fit
+LEG_M: Final = 30.0  # a leg shorter than this says nothing about the heading
+BIKE_CLASSES: Final = frozenset({"", "person", "cyclist", "other"})  # what a rider is seen as
+_COMPASS: Final = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 LOCAL: Final = SHANGHAI  # times in reasons are local
 
 
@@ -43,6 +50,9 @@ class Sighting:
     at: datetime
     where: Point
     note: str = ""
+    heading_deg: float | None = None  # compass direction of travel, 0 = north, 90 = east
+    object_class: str = ""  # as the video scan classified the figure; "" when typed in
+    source: str = "entered"  # "entered" by hand, or "video" (a track attached to the case)
 
 
 @dataclass(frozen=True)
@@ -100,9 +110,52 @@ class Lead:
         return round(sum(r.score for r in self.reasons), 2)
 
 
+def compass(heading_deg: float) -> str:
+    return _COMPASS[round((heading_deg % 360) / 45) % 8]
+
+
+def _bearing(a: Point, b: Point) -> tuple[float, float] | None:
+    """Unit vector (north, east) from a to b; None when they are too close to tell."""
+    north, east = a.offsets(b)
+    length = math.hypot(north, east)
+    return (north / length, east / length) if length >= LEG_M else None
+
+
+def heading_at(trip: Trip, where: Point) -> float | None:
+    """The trip's compass heading as it passes ``where``: the mean direction of the leg that
+    arrives there and the leg that leaves; None when the trip barely moves."""
+    legs = [v for v in (_bearing(trip.start, where), _bearing(where, trip.end)) if v]
+    if not legs:
+        return None
+    north, east = sum(v[0] for v in legs), sum(v[1] for v in legs)
+    if math.hypot(north, east) < 1e-6:  # went there and came straight back
+        return None
+    return math.degrees(math.atan2(east, north)) % 360
+
+
+def agreement(trip: Trip, sighting: Sighting) -> float:
+    """How well the trip's direction at the camera agrees with the sighting's heading: 1 the
+    same way, 0.5 at a right angle, 0 the opposite way; 1 when either is unknown."""
+    if sighting.heading_deg is None:
+        return 1.0
+    heading = heading_at(trip, sighting.where)
+    if heading is None:
+        return 1.0
+    return (1 + math.cos(math.radians(heading - sighting.heading_deg))) / 2
+
+
+def fit(trip: Trip, sighting: Sighting) -> float:
+    """How well ``trip`` fits ``sighting``: 0 when it does not (wrong place, time or kind of
+    figure, or heading the other way), else the heading agreement."""
+    if sighting.object_class not in BIKE_CLASSES or not fits(trip, sighting):
+        return 0.0
+    share = agreement(trip, sighting)
+    return share if share >= MIN_AGREEMENT else 0.0
+
+
 def fits(trip: Trip, sighting: Sighting) -> bool:
     """Was the rider of ``trip`` at ``sighting``'s camera at its time, riding at a steady pace
-    along a shortest way through the streets?"""
+    along a shortest way through the streets?  (Place and time only: see ``fit``.)"""
     d1 = trip.start.street_metres(sighting.where)
     d2 = sighting.where.street_metres(trip.end)
     direct = trip.start.street_metres(trip.end)
@@ -132,13 +185,22 @@ def _hhmm(when: datetime) -> str:
     return when.astimezone(LOCAL).strftime("%H:%M")
 
 
+def _seen(sighting: Sighting, share: float) -> str:
+    text = f"{sighting.camera} {_hhmm(sighting.at)}"
+    if sighting.heading_deg is None:
+        return text
+    agrees = "agrees" if share >= 0.75 else "partly agrees"
+    return f"{text} heading {compass(sighting.heading_deg)} ({agrees})"
+
+
 def _sighting_reason(trip: Trip, sightings: Sequence[Sighting]) -> Reason | None:
-    hit = [s for s in sightings if fits(trip, s)]
+    hit = [(s, share) for s in sightings if (share := fit(trip, s)) > 0]
     if not hit:
         return None
-    where = ", ".join(f"{s.camera} {_hhmm(s.at)}" for s in hit)
+    where = "; ".join(_seen(s, share) for s, share in hit)
     text = f"fits {len(hit)} of {len(sightings)} sightings ({where})"
-    return Reason("sightings", text, round(4.0 * len(hit) / len(sightings), 2))
+    total = sum(share for _, share in hit)
+    return Reason("sightings", text, round(4.0 * total / len(sightings), 2))
 
 
 def _scene_reason(trip: Trip, scene: Scene) -> Reason | None:

@@ -65,6 +65,7 @@ def _latin_name(text: str) -> NameParts:
 
 
 @lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 19)
 def name_parts(raw: str) -> NameParts:
     """Split and romanise a name; raises ``ValueError`` for text that is not a name."""
     text = _ascii_fold(raw)
@@ -77,7 +78,13 @@ def name_parts(raw: str) -> NameParts:
         raise ValueError(f"not a name: {raw!r}")
     cut = 2 if name[:2] in COMPOUND_FAMILY_NAMES and len(name) > 2 else 1
     family, given = name[:cut], name[cut:]
-    return NameParts(name, family, given, "".join(lazy_pinyin(family)), "".join(lazy_pinyin(given)))
+    return NameParts(name, family, given, _pinyin(family), _pinyin(given))
+
+
+@lru_cache(maxsize=1 << 17)
+def _pinyin(text: str) -> str:
+    """Family and given names repeat far more than whole names: cache each part."""
+    return "".join(lazy_pinyin(text))
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ class IdNumber:
         return ResidentId.parse(self.value).birth_date
 
 
+@lru_cache(maxsize=1 << 16)
 def id_number(raw: str) -> IdNumber:
     """An 18-character resident ID; a failed check character is kept as not valid."""
     text = _ascii_fold(raw).replace(" ", "").upper()

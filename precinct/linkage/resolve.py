@@ -20,10 +20,11 @@ from typing import Any, Final
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
 
 from precinct.linkage import normalise
+from precinct.linkage.backend import DUCKDB, Engine, check, db_api
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,13 @@ LEVELS: Final[dict[str, tuple[str, ...]]] = {
 }
 #: Random pairs sampled to estimate u (how often fields agree by chance).
 U_PAIRS: Final = 400_000
+#: Blockings for expectation maximisation: each leaves out the fields it fixes, and each stays
+#: small at a million records (pinyin alone puts every 王伟 with every other: quadratic).
+EM_RULES: Final = (
+    block_on("id_number"),
+    block_on("name_py", "substr(birth_date, 1, 4)"),
+    block_on("phone"),
+)
 _TYPO_SQL: Final = (
     "damerau_levenshtein(id_number_l, id_number_r) <= 1 AND (NOT id_valid_l OR NOT id_valid_r)"
 )
@@ -164,7 +172,7 @@ def train(linker: Linker) -> None:
         [block_on("id_number"), block_on("phone", "name_py")], recall=0.8
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=1)
-    for rule in (block_on("id_number"), block_on("name_py"), block_on("phone")):
+    for rule in EM_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, fix_probability_two_random_records_match=True
         )
@@ -182,12 +190,13 @@ def _agreements(row: dict[str, Any]) -> tuple[Agreement, ...]:
     return tuple(found)
 
 
-def score(records: Sequence[PersonRecord], threshold: float = 0.5) -> list[ScoredPair]:
-    """Train a model on these records and return every pair scoring at least ``threshold``."""
-    if len(records) < 2:
-        return []
-    linker = Linker(frame(records), settings(), db_api=DuckDBAPI())
-    train(linker)
+def linker_for(records: Sequence[PersonRecord], engine: Engine = DUCKDB) -> Linker:
+    """An untrained model over the records, on the engine's backend."""
+    return Linker(frame(records), settings(), db_api=db_api(engine), set_up_basic_logging=False)
+
+
+def predict(linker: Linker, threshold: float = 0.5) -> list[ScoredPair]:
+    """Every pair scoring at least ``threshold``, with its field agreements."""
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     frame_out = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     rows = frame_out.to_dict("records")
@@ -201,3 +210,15 @@ def score(records: Sequence[PersonRecord], threshold: float = 0.5) -> list[Score
         )
         for r in rows
     ]
+
+
+def score(
+    records: Sequence[PersonRecord], threshold: float = 0.5, engine: Engine = DUCKDB
+) -> list[ScoredPair]:
+    """Train a model on these records and return every pair scoring at least ``threshold``."""
+    check(engine.backend)
+    if len(records) < 2:
+        return []
+    linker = linker_for(records, engine)
+    train(linker)
+    return predict(linker, threshold)

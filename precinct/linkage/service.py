@@ -18,6 +18,7 @@ from precinct.core.access import Actor, Purpose
 from precinct.core.auth import Permission
 from precinct.linkage import cluster as clustering
 from precinct.linkage import resolve
+from precinct.linkage.backend import DUCKDB, Engine, check
 from precinct.linkage.files import read_source
 from precinct.linkage.mapping import IDENTITY_KINDS, MappedRecord, SourceMapping, as_datetime
 from precinct.linkage.store import (
@@ -162,13 +163,15 @@ def _store_matches(session: Session, pairs: Sequence[resolve.ScoredPair]) -> Non
 
 
 def resolve_persons(
-    session: Session, actor: Actor, threshold: float = MATCH_THRESHOLD
+    session: Session, actor: Actor, threshold: float = MATCH_THRESHOLD, engine: Engine = DUCKDB
 ) -> ResolveReport:
-    """Score every pair of identity records, cluster with the judgements, name each person."""
+    """Score every pair of identity records, cluster with the judgements, name each person.
+    ``engine`` picks where Splink runs (DuckDB embedded, or Spark when pyspark is installed)."""
     actor.require(Permission.DATA_IMPORT)
+    check(engine.backend)
     started = datetime.now()
     rows = list(session.scalars(select(LinkRecord).order_by(LinkRecord.key)))
-    pairs = resolve.score(person_records(rows))
+    pairs = resolve.score(person_records(rows), engine=engine)
     _store_matches(session, pairs)
     judged = judgements(session)
     edges = [clustering.Edge(p.left, p.right, p.probability) for p in pairs]

@@ -113,6 +113,7 @@ class LinkSighting(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     note: Mapped[str] = mapped_column(String(300), default="")
+    heading_deg: Mapped[float | None] = mapped_column(Float)  # compass direction of travel
     entered_by: Mapped[str] = mapped_column(String(64))
 
 

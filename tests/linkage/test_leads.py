@@ -58,6 +58,9 @@ def test_the_true_suspect_ranks_first_with_reasons(district: District) -> None:
     top = stage.leads.leads[0]
     codes = {r.code for r in top.reasons}
     assert {"sightings", "scene", "prior", "home", "items"} <= codes
+    assert all(s.heading_deg is not None for s in stage.leads.sightings)
+    seen = next(r for r in top.reasons if r.code == "sightings")
+    assert seen.text.count("(agrees)") == len(stage.leads.sightings)  # rode the sighted way
     assert top.score > stage.leads.leads[1].score
     assert stage.leads.items, "the stolen items sold to the pawn shops are matched"
     assert all(m.listing.key.startswith("pawn_listings:") for m in stage.leads.items)
