@@ -4,7 +4,6 @@ victims' money, store rings with their members, flows, reports and freeze list; 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -111,7 +110,13 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
     ]
     row.flows = [
-        RingFlow(source=str(data.names[s]), target=str(data.names[d]), amount_yuan=_yuan(c))
+        RingFlow(
+            source=str(data.names[s]),
+            target=str(data.names[d]),
+            amount_yuan=_yuan(c),
+            first_at=wall_time(trace.spans[(s, d)][0]),
+            last_at=wall_time(trace.spans[(s, d)][1]),
+        )
         for (s, d), c in trace.flows.items()
         if s in inside and d in inside and c > 0
     ]
@@ -245,7 +250,3 @@ def members_by_role(ring: FraudRing) -> dict[str, int]:
     for m in ring.members:
         counts[m.role] = counts.get(m.role, 0) + 1
     return counts
-
-
-def top(items: Iterable[RingFlow], count: int) -> list[RingFlow]:
-    return sorted(items, key=lambda f: -f.amount_yuan)[:count]
