@@ -14,14 +14,14 @@ from precinct.core.console import JsonOpt, emit, fail, writing
 from precinct.core.tabular import TableError, parse_datetime
 from precinct.linkage import casework, dedupe, service, views
 from precinct.linkage.backend import BACKENDS, DEFAULT, BackendError, Engine
-from precinct.linkage.mapping import MappingError, SourceMapping, load_mapping
+from precinct.linkage.mapping import RING_KINDS, MappingError, SourceMapping, load_mapping
 
 app = typer.Typer(help="Big-data leads: sources, entity resolution, leads.", no_args_is_help=True)
 CLI_ACTOR = Actor("cli", Role.ADMIN)
 MappingOpt = Annotated[Path, typer.Option("--mapping", help="The source's YAML mapping.")]
 
 
-def _mapping(path: Path) -> SourceMapping:
+def load_mapping_or_fail(path: Path) -> SourceMapping:
     try:
         return load_mapping(path)
     except MappingError as exc:
@@ -31,7 +31,9 @@ def _mapping(path: Path) -> SourceMapping:
 @app.command("load")
 def load_cmd(file: Path, mapping: MappingOpt, as_json: JsonOpt = False) -> None:
     """Load a CSV/XLSX/Parquet source through its mapping (all or nothing)."""
-    spec = _mapping(mapping)
+    spec = load_mapping_or_fail(mapping)
+    if spec.kind in RING_KINDS:
+        fail(f"{mapping.name}: {spec.kind} sources go to `precinct link rings-load`")
     try:
         with writing() as session:
             report = service.load_source(session, CLI_ACTOR, spec, file)
@@ -121,7 +123,7 @@ def dedupe_cmd(
     backend: BackendOpt = DEFAULT,
 ) -> None:
     """Standalone: write every row of FILE with its resolved-person id (no database)."""
-    spec = _mapping(mapping)
+    spec = load_mapping_or_fail(mapping)
     try:
         persons = dedupe.dedupe_file(file, spec, out, threshold, Engine(backend))
     except TableError as exc:
@@ -193,3 +195,4 @@ def confirm_cmd(case: str, person: str) -> None:
 
 
 from precinct.linkage import rings_cli as _rings_cli  # noqa: E402,F401  (registers commands)
+from precinct.linkage import rings_load_cli as _rings_load_cli  # noqa: E402,F401

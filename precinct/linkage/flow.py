@@ -33,6 +33,7 @@ class Trace:
     flows: dict[tuple[int, int], int] = field(default_factory=dict)  # (src, dst) -> cents
     hops: dict[int, int] = field(default_factory=dict)  # account -> fewest hops from a victim
     last_seen: dict[int, int] = field(default_factory=dict)
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # first, last
 
     def flagged(self, min_cents: int) -> list[int]:
         return [a for a, c in self.received.items() if c >= min_cents]
@@ -96,6 +97,8 @@ def trace_forward(t: Transfers, seeds: I64, hubs: NDArray[np.bool_], params: Tra
 def _move(result: Trace, step: tuple[int, int, int, int], into_hub: bool, hop: int) -> None:
     src, dst, moved, when = step
     result.flows[(src, dst)] = result.flows.get((src, dst), 0) + moved
+    first, _ = result.spans.get((src, dst), (when, when))
+    result.spans[(src, dst)] = (first, when)
     result.last_seen[src] = when
     result.last_seen[dst] = when
     if into_hub:

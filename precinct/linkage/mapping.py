@@ -19,9 +19,11 @@ source is either loaded whole or not at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,8 +44,25 @@ from precinct.linkage import normalise
 #: the identity fields (name, id_number, birth_date, phone, address, …); a bike trip carries an
 #: account and its unlock/lock time and place.
 IDENTITY_KINDS: Final = ("person", "registration", "hotel_stay", "rental", "prior_record", "pawn")
-KINDS: Final = (*IDENTITY_KINDS, "bike_trip")
+#: Kinds of the fraud-ring analysis (#6): a victim's report, bank transfers, call records with
+#: the caller's location, device/IP logins of an account, an account's registration, and the
+#: offenders of solved cases.
+RING_KINDS: Final = (
+    "fraud_report",
+    "transfer",
+    "call_record",
+    "device_seen",
+    "bank_account",
+    "solved_case",
+)
+KINDS: Final = (*IDENTITY_KINDS, "bike_trip", *RING_KINDS)
 REQUIRED: Final[dict[str, tuple[str, ...]]] = {
+    "fraud_report": ("report_number", "at", "victim_account", "receiving_account", "loss"),
+    "transfer": ("from_account", "to_account", "at", "amount"),
+    "call_record": ("caller_phone", "at", "city"),
+    "device_seen": ("account", "at"),
+    "bank_account": ("account",),
+    "solved_case": ("case_number",),
     "bike_trip": (
         "trip_id",
         "account",
@@ -67,6 +86,25 @@ def _name(text: str) -> str:
     return normalise.name_parts(text).name
 
 
+def _bank_account(text: str) -> str:
+    """A bank account or card number: digits only (spaces and dashes dropped), 8 to 30 long."""
+    digits = re.sub(r"[\s-]", "", text)
+    if not digits.isdigit() or not 8 <= len(digits) <= 30:
+        raise ValueError(f"not a bank account number: {text!r}")
+    return digits
+
+
+def _cents(text: str) -> int:
+    """A positive amount in yuan (¥ and thousands separators allowed) as whole fen."""
+    try:
+        value = Decimal(text.replace(",", "").replace("¥", "").replace("元", "").strip())
+    except InvalidOperation:
+        raise ValueError(f"not an amount in yuan: {text!r}") from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError(f"not a positive amount in yuan: {text!r}")
+    return int((value * 100).to_integral_value())
+
+
 def _iso(parse: Callable[[str], Any]) -> Callable[[str], str]:
     return lambda text: parse(text).isoformat()
 
@@ -79,6 +117,8 @@ TYPES: Final[dict[str, Callable[[str], Any]]] = {
     "plate": normalise.plate,
     "bank_card": normalise.bank_card,
     "device": normalise.serial,
+    "bank_account": _bank_account,
+    "money": _cents,
     "address": normalise.address,
     "serial": normalise.serial,
     "datetime": _iso(parse_datetime),
@@ -107,7 +147,19 @@ FIELD_TYPES: Final = {
     "unlock_lon": "lon",
     "lock_lat": "lat",
     "lock_lon": "lon",
+    "from_account": "bank_account",
+    "to_account": "bank_account",
+    "victim_account": "bank_account",
+    "receiving_account": "bank_account",
+    "offender_account": "bank_account",
+    "caller_phone": "phone",
+    "callee_phone": "phone",
+    "offender_phone": "phone",
+    "amount": "money",
+    "loss": "money",
 }
+#: In ring sources `account` is a bank account, elsewhere (bike trips) the user's phone.
+RING_FIELD_TYPES: Final = {"account": "bank_account"}
 
 
 class MappingError(ValueError):
@@ -147,11 +199,12 @@ def _field_spec(name: str, raw: Any, kind: str) -> FieldSpec:
     unknown = set(raw) - {"column", "type", "required"}
     if unknown:
         raise MappingError(f"field {name}: unknown keys {', '.join(sorted(unknown))}")
-    kind_type = FIELD_TYPES.get(name, "text")
+    fixed = RING_FIELD_TYPES if kind in RING_KINDS else {}
+    kind_type = fixed.get(name, FIELD_TYPES.get(name, "text"))
     type_ = str(raw.get("type", kind_type))
     if type_ not in TYPES:
         raise MappingError(f"field {name}: unknown type {type_} (one of {', '.join(TYPES)})")
-    if name in FIELD_TYPES and type_ != kind_type:
+    if (name in FIELD_TYPES or name in fixed) and type_ != kind_type:
         raise MappingError(f"field {name}: must be of type {kind_type}, not {type_}")
     required = bool(raw.get("required", name in REQUIRED.get(kind, ())))
     return FieldSpec(name, str(raw["column"]), type_, required)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
+from precinct.linkage import ring_charts
 from precinct.linkage import rings_service as service
 from precinct.linkage.rings_export import write_freeze
 from precinct.linkage.rings_store import FraudRing
@@ -123,10 +124,32 @@ def _graph(ring: FraudRing) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
+def _charts(ring: FraudRing, back: str) -> dict[str, Any]:
+    flows = [ring_charts.Flow(f.source, f.target, float(f.amount_yuan)) for f in ring.flows]
+    paid = [
+        ring_charts.Flow(r.victim_account, r.receiving_account, float(r.loss_yuan))
+        for r in ring.reports
+    ]
+    reports = [ring_charts.Dated(r.reported_at, float(r.loss_yuan)) for r in ring.reports]
+    moved = [ring_charts.Dated(f.last_at, float(f.amount_yuan)) for f in ring.flows if f.last_at]
+    entry = {p.target for p in paid}
+    reached = ring_charts.trace_back(flows, entry, back) if back else []
+    hops = {r.account: r.hops for r in reached}
+    return {
+        "timeline": ring_charts.timeline_svg(reports, moved),
+        "sankey": ring_charts.sankey_svg(flows, paid),
+        "back": back,
+        "back_reports": [
+            (r, hops[r.receiving_account]) for r in ring.reports if r.receiving_account in hops
+        ],
+    }
+
+
 @router.get("/rings/{number}", response_class=HTMLResponse, include_in_schema=False)
 def ring_page(
-    request: Request, session: WriteSession, actor: RingViewer, number: str
+    request: Request, session: WriteSession, actor: RingViewer, number: str, back: str = ""
 ) -> HTMLResponse:
+    """The ring; `back` is a known mule's account to trace back to the reports that fed it."""
     ring = _ring(session, actor, number)
     return render(
         request,
@@ -135,7 +158,7 @@ def ring_page(
         graph=_graph(ring),
         freeze=service.freeze_rows(ring),
         roles=service.members_by_role(ring),
-        flows=service.top(ring.flows, 40),
+        **_charts(ring, back.strip()),
     )
 
 

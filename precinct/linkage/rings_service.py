@@ -4,7 +4,6 @@ victims' money, store rings with their members, flows, reports and freeze list; 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -56,6 +55,11 @@ class RingInputs:
     city: dict[str, str] = field(default_factory=dict)  # account -> registration city
     phone: dict[str, str] = field(default_factory=dict)  # account -> holder's phone
     reports: list[FraudReportIn] = field(default_factory=list)
+    call_cities: dict[str, set[str]] = field(default_factory=dict)  # account -> call locations
+
+    def cities_of(self, account: str) -> set[str]:
+        registered = {self.city[account]} if self.city.get(account) else set()
+        return registered | self.call_cities.get(account, set())
 
 
 def wall_time(seconds: int) -> datetime:
@@ -93,7 +97,7 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
     names = [str(data.names[a]) for a in ring.accounts]
     inside = set(ring.accounts)
     reports = [r for r in data.reports if r.receiving_account in set(names)]
-    cities = sorted({data.city[n] for n in names if data.city.get(n)})
+    cities = sorted(set().union(*(data.cities_of(n) for n in names)))
     held = {a: trace.held.get(a, 0) for a in ring.accounts}
     seen = [trace.last_seen[a] for a in ring.accounts if a in trace.last_seen]
     times = [r.time for r in reports] or seen or [0]
@@ -101,7 +105,7 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         number=f"FR-{ring.ring_id:03d}",
         accounts=len(names),
         seeds=ring.seeds,
-        cities="、".join(cities),
+        cities="、".join(cities)[:200],
         first_seen=wall_time(min(times)),
         last_seen=wall_time(max(seen or times)),
         traced_yuan=_yuan(sum(r.cents for r in reports)),
@@ -111,7 +115,13 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
     ]
     row.flows = [
-        RingFlow(source=str(data.names[s]), target=str(data.names[d]), amount_yuan=_yuan(c))
+        RingFlow(
+            source=str(data.names[s]),
+            target=str(data.names[d]),
+            amount_yuan=_yuan(c),
+            first_at=wall_time(trace.spans[(s, d)][0]),
+            last_at=wall_time(trace.spans[(s, d)][1]),
+        )
         for (s, d), c in trace.flows.items()
         if s in inside and d in inside and c > 0
     ]
@@ -129,7 +139,7 @@ def _member(
         role=role,
         score=score,
         bank=BANKS.get(name[:6], ""),
-        city=data.city.get(name, ""),
+        city=data.city.get(name) or "、".join(sorted(data.call_cities.get(name, ())))[:32],
         phone=data.phone.get(name, ""),
         held_yuan=_yuan(trace.held.get(account, 0)),
         last_seen=wall_time(seen) if seen is not None else None,
@@ -245,7 +255,3 @@ def members_by_role(ring: FraudRing) -> dict[str, int]:
     for m in ring.members:
         counts[m.role] = counts.get(m.role, 0) + 1
     return counts
-
-
-def top(items: Iterable[RingFlow], count: int) -> list[RingFlow]:
-    return sorted(items, key=lambda f: -f.amount_yuan)[:count]

@@ -71,6 +71,8 @@ class RingFlow(Base):
     source: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(String(32))
     amount_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    first_at: Mapped[datetime | None]
+    last_at: Mapped[datetime | None]
 
 
 class RingReport(Base):

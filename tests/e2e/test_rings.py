@@ -1,5 +1,5 @@
-"""The ring page in a real browser: the ring list, the drawn graph, the freeze list, and
-opening the two-city ring as a case series."""
+"""The ring page in a real browser: the ring list, the drawn graph, timeline and money flow,
+the freeze list, tracing back from a mule, and opening the two-city ring as a case series."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def test_ring_page_draws_the_graph_and_opens_a_case(login: Any, live_server: Any
     freeze = table_rows(page, "#freeze-table")
     assert freeze and all(r[1].endswith("银行") for r in freeze)
     assert len(table_rows(page, "#member-table")) == 72
+    expect(page.locator("#ring-timeline rect").first).to_be_visible()
+    expect(page.locator("#ring-sankey")).to_be_visible()
+    assert page.locator("#ring-sankey path.band").count() > 10
+    page.fill("#back-account", freeze[0][0])
+    with page.expect_navigation():
+        page.click("#back-submit")
+    back = table_rows(page, "#back-table")
+    assert back and all(r[4].isdigit() for r in back)
     with page.expect_navigation():
         page.locator("#open-case").click()
     assert page.url.split("/cases/")[1].startswith("A420113")

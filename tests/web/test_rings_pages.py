@@ -41,3 +41,25 @@ def test_ring_page_freeze_export_and_case(client: TestClient, app_db: Database, 
     assert client.post(f"/rings/{number}/case").status_code == 403  # no CSRF token
     detail = client.get(f"/api/v1/rings/{number}").json()
     assert detail["accounts"] == 72 and detail["case_number"]
+
+
+def test_ring_page_draws_timeline_and_flow_and_traces_back_from_a_mule(
+    client: TestClient, app_db: Database
+) -> None:
+    number = _seed(app_db)
+    assert login(client, "investigator") == 303
+    page = client.get(f"/rings/{number}").text
+    assert '<svg id="ring-timeline"' in page and '<svg id="ring-sankey"' in page
+    assert page.count('class="band"') > 10 and "flow-table" not in page
+    with app_db.read() as session:
+        ring = rings_service.ring_by_number(session, number)
+        assert ring is not None
+        entry = {r.receiving_account for r in ring.reports}
+        mule = next(f.target for f in ring.flows if f.source in entry and f.target not in entry)
+        fed = {f.source for f in ring.flows if f.target == mule and f.source in entry}
+    traced = client.get(f"/rings/{number}", params={"back": mule}).text
+    assert 'id="back-table"' in traced
+    rows = traced.split('id="back-table"')[1].split("</table>")[0]
+    assert all(account in rows for account in fed)
+    missing = client.get(f"/rings/{number}", params={"back": "6222000000000000000"}).text
+    assert 'id="back-none"' in missing
