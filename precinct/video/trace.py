@@ -3,9 +3,10 @@ alike they are.
 
 Feasibility: the time between leaving one camera and reaching the other must fit the distance
 at a speed the figure's class can move (a person may take a bike, so person and cyclist are
-compatible). Ranking: appearance (named dominant colours, and colour histograms of the best
-crops when both exist), direction (does the figure head towards the other camera, and arrive
-heading the same way), and timing (close to the gap at the class's usual speed).
+compatible). Ranking: appearance (named dominant colours and colour histograms of the best
+crops, corrected for the light around the figure, see `illuminant`), direction (does the figure
+head towards the other camera, and arrive heading the same way), and timing (close to the gap
+at the class's usual speed).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import cv2
 import numpy as np
 
 from precinct.core.geo import LatLon, bearing_deg, distance_m
+from precinct.video.features import dominant_colours
+from precinct.video.illuminant import white_balanced
 from precinct.video.search import angle_diff
 from precinct.video.types import Image
 
@@ -121,6 +124,13 @@ def histogram(crop: Image) -> np.ndarray:
     hsv = cv2.cvtColor(centre, cv2.COLOR_BGR2HSV)
     hist = cv2.calcHist([hsv], [0, 1], None, [18, 8], [0, 180, 0, 256])
     return np.asarray(cv2.normalize(hist, hist).flatten(), dtype=np.float32)
+
+
+def looks(crop: Image) -> tuple[tuple[str, ...], np.ndarray]:
+    """Named colours and histogram of a crop after correcting it for the light around the
+    figure, so a figure compares alike under a sodium lamp and under white light."""
+    balanced = white_balanced(crop)
+    return dominant_colours(balanced), histogram(balanced)
 
 
 def appearance(a: Seen, b: Seen) -> float:

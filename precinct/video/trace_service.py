@@ -22,7 +22,7 @@ from precinct.core.geo import LatLon
 from precinct.video.index import crop_path
 from precinct.video.search import compass_of
 from precinct.video.store import TraceJudgement, VideoLead, VideoTrack
-from precinct.video.trace import COMPATIBLE, Candidate, Seen, histogram, rank
+from precinct.video.trace import COMPATIBLE, Candidate, Seen, looks, rank
 
 MAX_GAP_S = 900.0
 VERDICTS = ("confirmed", "rejected")
@@ -32,13 +32,25 @@ class TraceError(ValueError):
     """A trace, judgement or lead cannot be made as asked."""
 
 
+def _crop(track: VideoTrack, data_dir: Path | None) -> np.ndarray | None:
+    if data_dir is None or not track.crop_sha256:
+        return None
+    path = crop_path(data_dir, track.crop_sha256)
+    image = cv2.imread(str(path)) if path.is_file() else None
+    return np.asarray(image, np.uint8) if image is not None and image.size else None
+
+
 def seen_of(track: VideoTrack, data_dir: Path | None = None) -> Seen:
+    """The track as the trace sees it. With its crop, the crop is first corrected for the light
+    around the figure, and its colours are named and histogrammed from the corrected crop, so
+    the same coat under a sodium lamp and under white light compares alike; without, the
+    colours the scan named."""
     place = track.camera.place
+    colours = tuple(c for c in track.colours.split(",") if c)
     hist = None
-    if data_dir is not None and track.crop_sha256:
-        path = crop_path(data_dir, track.crop_sha256)
-        image = cv2.imread(str(path)) if path.is_file() else None
-        hist = histogram(np.asarray(image, np.uint8)) if image is not None and image.size else None
+    image = _crop(track, data_dir)
+    if image is not None:
+        colours, hist = looks(image)
     return Seen(
         track_id=track.id,
         camera=track.camera.code,
@@ -46,7 +58,7 @@ def seen_of(track: VideoTrack, data_dir: Path | None = None) -> Seen:
         start=track.start_at,
         end=track.end_at,
         object_class=track.object_class,
-        colours=tuple(c for c in track.colours.split(",") if c),
+        colours=colours,
         heading_deg=compass_of(track.direction_deg, track.camera.heading_deg),
         histogram=hist,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from precinct.core.access import AccessDenied, Actor
@@ -14,7 +15,10 @@ from precinct.core.db import Database
 from precinct.core.geo import LatLon, offset
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
 from precinct.video import trace_service
-from precinct.video.trace import Seen, colour_similarity, feasible, rank
+from precinct.video.features import dominant_colours
+from precinct.video.illuminant import border_light, white_balanced
+from precinct.video.trace import Seen, colour_similarity, feasible, histogram, looks, rank
+from precinct.video.types import Image
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2024, 12, 15, 1, 30, tzinfo=TZ)
@@ -59,6 +63,60 @@ def test_colour_similarity_weighs_rank() -> None:
     assert colour_similarity(("red",), ("blue",)) == 0.0
     assert colour_similarity(("red", "black"), ("black", "red")) < 1.0
     assert colour_similarity((), ("red",)) == 0.0
+
+
+ASPHALT = (78.0, 78.0, 82.0)
+NEUTRAL = (1.0, 1.0, 1.0)
+SODIUM = (0.55, 0.85, 1.25)  # BGR: an orange street light
+
+
+def lit(coat: tuple[float, float, float], light: tuple[float, float, float]) -> Image:
+    """A figure (coat over dark trousers) standing on asphalt, both lit by `light`."""
+    rng = np.random.default_rng(7)
+    scene = np.empty((80, 40, 3), np.float64)
+    scene[:] = ASPHALT
+    scene[10:45, 12:28] = coat
+    scene[45:72, 14:26] = (45.0, 45.0, 50.0)
+    noisy = scene * np.array(light) * 1.6 + rng.normal(0, 2.0, scene.shape)
+    return np.asarray(np.clip(noisy, 0, 255), np.uint8)
+
+
+def test_white_balance_recovers_the_ground_and_the_coat() -> None:
+    light = border_light(lit((120, 110, 70), SODIUM))
+    assert light is not None and light[2] > 2 * light[0]  # the orange light, seen on the ground
+
+    def chromaticity(crop: Image) -> np.ndarray:
+        coat = crop[20:40, 14:26].reshape(-1, 3).astype(float).mean(axis=0)
+        return np.asarray(coat / coat.sum())
+
+    raw = chromaticity(lit((120, 110, 70), SODIUM))
+    balanced = chromaticity(white_balanced(lit((120, 110, 70), SODIUM)))
+    truth = chromaticity(lit((120, 110, 70), NEUTRAL))
+    assert np.abs(raw - truth).max() > 0.1  # the lamp turns the coat orange
+    assert np.abs(balanced - truth).max() < 0.02  # and the balance takes it out again
+
+
+def test_same_figure_under_another_light_ranks_first_once_balanced() -> None:
+    """The same coat under a sodium lamp at B, and an impostor whose bluer coat under that lamp
+    looks, pixel for pixel, like the sighting's coat under white light at A."""
+    coat = (120.0, 110.0, 70.0)
+    impostor_coat = tuple(c / li for c, li in zip(coat, SODIUM, strict=True))
+    south = offset(HOME, 0, -500)
+    crops = {"A": lit(coat, NEUTRAL), "same": lit(coat, SODIUM)}
+    crops["impostor"] = lit(impostor_coat, SODIUM)  # type: ignore[arg-type]
+
+    def ranked(look: object) -> list[str]:
+        views = {k: look(v) for k, v in crops.items()}  # type: ignore[operator]
+        sighting = seen("A", HOME, 0, colours=views["A"][0], histogram=views["A"][1])
+        others = {
+            k: seen("B", south, 120, colours=views[k][0], histogram=views[k][1])
+            for k in ("same", "impostor")
+        }
+        order = rank(sighting, list(others.values()))
+        return [next(k for k, o in others.items() if o is c.seen) for c in order]
+
+    assert ranked(lambda c: (dominant_colours(c), histogram(c)))[0] == "impostor"
+    assert ranked(looks) == ["same", "impostor"]
 
 
 @pytest.fixture
