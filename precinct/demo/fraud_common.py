@@ -9,16 +9,9 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from precinct.linkage.rings_export import BANKS  # card BINs of six Chinese banks
+
 I64 = NDArray[np.int64]
-# Card BINs of six Chinese banks (a prefix names the issuing bank; used for the freeze list).
-BANKS: dict[str, str] = {
-    "622202": "中国工商银行",
-    "621700": "中国建设银行",
-    "622848": "中国农业银行",
-    "621661": "中国银行",
-    "622588": "招商银行",
-    "622262": "交通银行",
-}
 BIN_CODES = np.array([int(b) for b in BANKS], dtype=np.int64)
 CITIES = ("武汉", "广州", "南宁", "昆明", "长沙", "福州", "贵阳", "海口")
 HOME_CITY = 0

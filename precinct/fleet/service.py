@@ -3,7 +3,6 @@ from frames, record sightings, locate a car."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
+from precinct.core.blobs import blob_path, save_blob
 from precinct.core.identifiers import IdentifierError, Plate
 from precinct.core.tabular import Column, ParsedRow, RowError, Schema, TableError, parse_table
 from precinct.fleet import fleetno, match
@@ -169,21 +169,12 @@ class Where:
 
 
 def crop_path(data_dir: Path, sha256: str) -> Path:
-    return data_dir / "fleet" / "crops" / sha256[:2] / f"{sha256}.jpg"
+    return blob_path(data_dir / "fleet" / "crops", sha256)
 
 
 def save_crop(data_dir: Path, jpeg: bytes) -> str:
     """Content-addressed by SHA-256 (identical crops share a file); "" when there is none."""
-    if not jpeg:
-        return ""
-    sha = hashlib.sha256(jpeg).hexdigest()
-    path = crop_path(data_dir, sha)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(jpeg)
-        tmp.replace(path)
-    return sha
+    return save_blob(data_dir / "fleet" / "crops", jpeg) if jpeg else ""
 
 
 def record_sighting(
@@ -226,15 +217,7 @@ def locate(
     """The latest sightings of a car (index on vehicle, time); the search is audited."""
     actor.require(Permission.FLEET_VIEW)
     vehicle = find_vehicle(session, query)
-    sightings: list[Sighting] = []
-    if vehicle is not None:
-        stmt = (
-            select(Sighting)
-            .where(Sighting.vehicle_id == vehicle.id)
-            .order_by(Sighting.seen_at.desc())
-            .limit(limit)
-        )
-        sightings = list(session.scalars(stmt))
+    sightings = latest_sightings(session, vehicle, limit) if vehicle is not None else []
     event = audit.AuditEvent(
         actor.username,
         audit.AuditAction.SEARCH,
@@ -244,6 +227,17 @@ def locate(
     )
     audit.append(session, event)
     return vehicle, sightings
+
+
+def latest_sightings(session: Session, vehicle: Vehicle, limit: int) -> list[Sighting]:
+    """The car's newest sightings first (index on vehicle, time)."""
+    stmt = (
+        select(Sighting)
+        .where(Sighting.vehicle_id == vehicle.id)
+        .order_by(Sighting.seen_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
 
 
 def list_vehicles(session: Session, actor: Actor, limit: int = 1000) -> list[Vehicle]:
@@ -265,13 +259,7 @@ def view_vehicle(
     vehicle = find_vehicle(session, plate)
     if vehicle is None:
         return None
-    stmt = (
-        select(Sighting)
-        .where(Sighting.vehicle_id == vehicle.id)
-        .order_by(Sighting.seen_at.desc())
-        .limit(limit)
-    )
-    sightings = list(session.scalars(stmt))
+    sightings = latest_sightings(session, vehicle, limit)
     event = audit.AuditEvent(
         actor.username,
         audit.AuditAction.VIEW,

@@ -7,7 +7,6 @@ loses only the files in flight and a rerun skips every file already scanned by t
 
 from __future__ import annotations
 
-import hashlib
 import io
 import multiprocessing
 import os
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
+from precinct.core.blobs import blob_path, save_blob
 from precinct.core.db import Database
 from precinct.video import decode
 from precinct.video.evaluate import Labelled
@@ -134,19 +134,12 @@ def _run_job(job: ScanJob) -> ScanOutcome:
 
 
 def crop_path(data_dir: Path, sha256: str) -> Path:
-    return data_dir / "crops" / sha256[:2] / f"{sha256}.jpg"
+    return blob_path(data_dir / "crops", sha256)
 
 
 def save_crop(data_dir: Path, jpeg: bytes) -> str:
     """Content-addressed: the file name is the crop's SHA-256; identical crops share a file."""
-    sha = hashlib.sha256(jpeg).hexdigest()
-    path = crop_path(data_dir, sha)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(jpeg)
-        tmp.replace(path)
-    return sha
+    return save_blob(data_dir / "crops", jpeg)
 
 
 def pack_boxes(boxes: NDArray[np.float32]) -> bytes:
