@@ -1,9 +1,12 @@
 """The demo's big-data stage: write the sources of the night, load them through their mappings,
-resolve persons, enter the video sightings for the smashed-windows case and rank its leads.
+resolve persons, follow the suspect on video and attach his route to the smashed-windows case,
+and rank its leads.
 
-The leads are computed by ``precinct.linkage``; this stage only supplies the raw sources (whose
-truth is written to ``ground_truth/linkage.json``, never to the database) and reports whether
-the true suspect came out first.
+The leads are computed by ``precinct.linkage`` from what is in the database: the sightings are
+the tracks of the route attached to the case (read through the video service), nothing typed in
+from the truth. This stage only supplies the raw sources (whose truth is written to
+``ground_truth/linkage.json``, never to the database), picks the suspect's first track as the
+detective who recognises him would, and reports whether the true suspect came out first.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from precinct.demo.linkage_trips import ride_sightings
 from precinct.demo.night import scene
 from precinct.demo.people import generate_residents
 from precinct.demo.video_plan import the_suspect
+from precinct.demo.video_route import FollowedRoute, OnVideo, follow_route, route_lines
 from precinct.linkage import casework, service
 from precinct.linkage.mapping import load_mapping
 
@@ -42,6 +46,7 @@ class LinkageStage:
     leads: casework.LeadsReport
     suspect_id: str
     suspect_rank: int | None
+    route: tuple[str, ...] = ()  # the route followed on video, as the report prints it
 
 
 def mapping_path(name: str) -> Path:
@@ -95,9 +100,27 @@ def _load(
     return counts
 
 
+def follow_on_video(db: Database, truth: Any, video: OnVideo | None) -> tuple[str, ...]:
+    """Follow the suspect camera to camera and attach the route to the case; the report's
+    lines (each hop checked against the truth)."""
+    if video is None:
+        return ("  no footage of the night: the leads have no sightings",)
+    with db.write() as session:
+        route: FollowedRoute = follow_route(
+            session, ACTOR, truth.case_number, video.first_track_id, video.data_dir
+        )
+    _, ride = the_suspect(truth.seed)
+    return tuple(route_lines(route, video, ride_sightings(ride)))
+
+
 def run_linkage_stage(
-    db: Database, data_dir: Path, truth: Any, progress: Progress | None = None
+    db: Database,
+    data_dir: Path,
+    truth: Any,
+    video: OnVideo | None = None,
+    progress: Progress | None = None,
 ) -> LinkageStage:
+    """``video``: the suspect's scanned tracks, when the night's footage was scanned."""
     folder = data_dir / "linkage"
     folder.mkdir(parents=True, exist_ok=True)
     tables = build_tables(truth.seed, truth.counts.residents, _loot(db, truth.case_number))
@@ -105,23 +128,12 @@ def run_linkage_stage(
     counts = _load(db, tables, folder, progress)
     with db.write() as session:
         resolution = service.resolve_persons(session, ACTOR)
-    _, ride = the_suspect(truth.seed)
-    with db.write() as session:
-        for camera, when, heading in ride_sightings(ride):
-            casework.add_sighting(
-                session,
-                ACTOR,
-                truth.case_number,
-                camera,
-                when,
-                "video review: cyclist on a green shared bike",
-                heading,
-            )
+    route = follow_on_video(db, truth, video)
     with db.write() as session:
         leads = casework.case_leads(session, ACTOR, truth.case_number)
     ids = [lead.id_number for lead in leads.leads]
     rank = ids.index(truth.suspect_id_number) + 1 if truth.suspect_id_number in ids else None
-    return LinkageStage(counts, resolution, leads, truth.suspect_id_number, rank)
+    return LinkageStage(counts, resolution, leads, truth.suspect_id_number, rank, route)
 
 
 def linkage_lines(stage: LinkageStage, top: int = 5) -> list[str]:
@@ -132,6 +144,9 @@ def linkage_lines(stage: LinkageStage, top: int = 5) -> list[str]:
         "  sources " + ", ".join(f"{k} {v:,}" for k, v in stage.tables.items()),
         f"  resolution: {r.records:,} records → {r.persons:,} persons "
         f"({r.pairs:,} scored pairs, {r.seconds:.1f} s)",
+        *stage.route,
+        f"  sightings of the case: {len(found.sightings)}, of which "
+        f"{sum(1 for s in found.sightings if s.source == 'video')} from its video leads",
         f"  leads for {found.case_number}: {len(found.leads)} persons from "
         f"{found.trips_considered:,} trips in {found.seconds:.2f} s",
     ]

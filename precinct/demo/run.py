@@ -25,7 +25,8 @@ from precinct.demo.fleet_stage import fleet_lines, run_fleet_stage
 from precinct.demo.fraud_stage import fraud_lines, run_fraud_stage
 from precinct.demo.linkage import linkage_lines, run_linkage_stage
 from precinct.demo.video import FootageSpec
-from precinct.demo.video_stage import run_video_stage, video_lines
+from precinct.demo.video_route import OnVideo
+from precinct.demo.video_stage import on_video, run_video_stage, video_lines
 from precinct.demo.video_trace import trace_lines
 
 T = TypeVar("T")
@@ -119,6 +120,7 @@ def build_demo(
         lines += fleet_lines(fleet)
         persons = max(3000, min(10_000, options.residents // 5))
         lines += fraud_lines(run_fraud_stage(db, seed, persons))
+        video: OnVideo | None = None
         if options.video_scale > 0:
             footage = FootageSpec(seed=seed, scale=options.video_scale)
             stage = _with_progress(
@@ -126,8 +128,10 @@ def build_demo(
                 lambda p: run_video_stage(db, settings.data_dir, footage, p),
             )
             lines += video_lines(stage) + trace_lines(db, stage, settings.data_dir)
+            video = on_video(stage, settings.data_dir)
         leads = _with_progress(
-            progress_factory, lambda p: run_linkage_stage(db, settings.data_dir, truth, p)
+            progress_factory,
+            lambda p: run_linkage_stage(db, settings.data_dir, truth, video, p),
         )
         lines += linkage_lines(leads)
     finally:

@@ -11,6 +11,7 @@ from precinct.core.auth import Role
 from precinct.core.db import Database
 from precinct.demo.common import TZ, Progress
 from precinct.demo.video import FootageSpec, FootageTruth, PasserTruth, render_night
+from precinct.demo.video_route import OnVideo
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, overlap_frames, score
 from precinct.video.scan import ScanConfig
@@ -33,6 +34,11 @@ class VideoStage:
     sightings: list[Sighting]
     passers_found: int  # ≥ half of the passer's frames covered (IoU ≥ 0.3)
     passers_seen: int  # ≥ 1 s of the passer covered
+    suspect_tracks: frozenset[int] = frozenset()  # every track that shows the suspect
+
+    def first_track(self) -> VideoTrack | None:
+        """The scan's track of the suspect at the first camera that has one."""
+        return next((s.track for s in self.sightings if s.track is not None), None)
 
 
 def _ingest(db: Database, truth: FootageTruth) -> dict[str, int]:
@@ -59,13 +65,18 @@ def _best_track(target: Labelled, tracks: list[tuple[VideoTrack, Labelled]]) -> 
     return best
 
 
+def shows(passer: Labelled, track: Labelled) -> bool:
+    """Does the track show the passer for at least half of its boxes (IoU ≥ 0.3)?"""
+    return len(overlap_frames(passer, track, 0.3)) * 2 >= max(len(track.boxes), 1)
+
+
 def run_video_stage(
     db: Database, data_dir: Path, spec: FootageSpec, progress: Progress | None = None
 ) -> VideoStage:
     truth = render_night(spec, data_dir / "footage", progress)
     footage = _ingest(db, truth)
     summary = index.scan_footage(db, DEMO_ACTOR, index.ScanRequest(data_dir, ScanConfig()))
-    found, seen, sightings = 0, 0, []
+    found, seen, sightings, suspect = 0, 0, [], set()
     with db.read() as session:
         for code, footage_id in footage.items():
             tracks = [(t, index.labelled(t)) for t in index.footage_tracks(session, footage_id)]
@@ -74,8 +85,11 @@ def run_video_stage(
             found += score(boxes, labelled).found
             seen += score(boxes, labelled, min_frames=spec.fps).found
             sightings += [Sighting(p, _best_track(b, tracks)) for p, b in passers if p.is_suspect]
+            suspect |= {
+                t.id for t, lab in tracks for p, b in passers if p.is_suspect and shows(b, lab)
+            }
     sightings.sort(key=lambda s: truth.when(s.truth, s.truth.enter_t))
-    return VideoStage(truth, summary, sightings, found, seen)
+    return VideoStage(truth, summary, sightings, found, seen, frozenset(suspect))
 
 
 def video_lines(stage: VideoStage) -> list[str]:
@@ -108,3 +122,12 @@ def _sighting_line(truth: FootageTruth, sighting: Sighting) -> str:
         f"{track.end_at.astimezone(TZ):%H:%M:%S}, classed {track.object_class} "
         f"({track.confidence:.0%}), heading {direction}, colours {track.colours or '—'}"
     )
+
+
+def on_video(stage: VideoStage, data_dir: Path) -> OnVideo | None:
+    """The suspect on video for the leads: his first scanned track (the detective recognises
+    him leaving the scene) and every track that shows him (to check the route followed)."""
+    first = stage.first_track()
+    if first is None:
+        return None
+    return OnVideo(first.id, stage.suspect_tracks, data_dir)

@@ -53,11 +53,15 @@ class FakeIndex:
         camera = Camera(code=code, name=f"路口 {code}", place=place, heading_deg=heading)
         self.session.add(camera)
         self.session.flush()
+        return self.adopt(camera)
+
+    def adopt(self, camera: Camera) -> Camera:
+        """Give a registered camera its footage and scan, so tracks can be added on it."""
         step = self.file_hours or self.hours
         files = max(1, round(self.hours / step))
-        self.footage[code] = [self._file(camera, n, step) for n in range(files)]
+        self.footage[camera.code] = [self._file(camera, n, step) for n in range(files)]
         self.session.flush()
-        for footage in self.footage[code]:
+        for footage in self.footage[camera.code]:
             scan = Scan(footage_id=footage.id, engine="fake", active_s=0, decoded_frames=0)
             scan.tracks, scan.seconds = 0, 0.0
             self.session.add(scan)

@@ -47,6 +47,11 @@ KIN = {
 RANK_WEIGHTS = (1.0, 0.6, 0.3)  # weight of a colour by its rank in the track's colours
 SLACK_S = 10.0  # clock offsets and the time between the last box and leaving the view
 HOP_M = 800.0  # e-folding distance of the nearness score
+# A candidate scoring below this is not offered as "likely the same figure": feasible in time,
+# but its looks, direction and timing together do not make the case for it. (On the demo night
+# the suspect's true hops score 0.64–0.79; once he has left the cameras, the best remaining
+# candidate scores about 0.52; a stranger in other colours heading the other way, about 0.43.)
+LIKELY_SCORE = 0.55
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ class Candidate:
     appearance: float
     direction: float
     timing: float
+
+    @property
+    def likely(self) -> bool:
+        """Does the trace offer this candidate as likely the same figure?"""
+        return self.score >= LIKELY_SCORE
 
 
 def speeds(a: str, b: str) -> tuple[float, float, float, float]:

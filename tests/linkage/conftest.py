@@ -14,6 +14,7 @@ from precinct.core.db import Database
 from precinct.demo.district import DistrictSpec, DistrictTruth, build_district
 from precinct.demo.linkage import LinkageStage, run_linkage_stage
 from tests.conftest import fresh_sqlite
+from tests.linkage.video_helpers import suspect_on_video
 
 PASSWORD = "correct horse battery"
 
@@ -23,6 +24,7 @@ class District:
     folder: Path
     truth: DistrictTruth
     stage: LinkageStage
+    suspect_tracks: list[int]  # his tracks on the synthetic footage, in time order
 
 
 @pytest.fixture(scope="session")
@@ -34,10 +36,11 @@ def district(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
         with db.write() as session:
             for role in Role:
                 add_user(session, role.value, PASSWORD, role)
-        stage = run_linkage_stage(db, folder, truth)
+        video, tracks = suspect_on_video(db, truth.seed)
+        stage = run_linkage_stage(db, folder, truth, video)
     finally:
         db.dispose()
-    return District(folder, truth, stage)
+    return District(folder, truth, stage, tracks)
 
 
 @pytest.fixture

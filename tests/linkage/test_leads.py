@@ -16,6 +16,8 @@ from precinct.core.tabular import SHANGHAI
 from precinct.linkage import casework
 from precinct.linkage.geo import Point
 from precinct.linkage.leads import Scene, Sighting, Trip, fits, mo_similarity, rank
+from precinct.linkage.store import sightings_of
+from precinct.video import trace_service
 from tests.linkage.conftest import District
 
 T0 = datetime(2024, 12, 15, 1, 36, tzinfo=SHANGHAI)
@@ -64,6 +66,19 @@ def test_the_true_suspect_ranks_first_with_reasons(district: District) -> None:
     assert top.score > stage.leads.leads[1].score
     assert stage.leads.items, "the stolen items sold to the pawn shops are matched"
     assert all(m.listing.key.startswith("pawn_listings:") for m in stage.leads.items)
+
+
+def test_the_sightings_are_the_route_followed_on_video(
+    district: District, district_db: Database
+) -> None:
+    stage, number = district.stage, district.truth.case_number
+    tracks = district.suspect_tracks
+    with district_db.read() as session:
+        attached = trace_service.case_leads(session, INVESTIGATOR, number)
+        assert [(x.kind, x.track_ids) for x in attached] == [("route", tracks)]
+        assert sightings_of(session, number) == []  # nothing typed in from the truth
+    assert [s.source for s in stage.leads.sightings] == ["video"] * len(tracks)
+    assert f"{len(tracks)} of {len(tracks)} tracks show the suspect" in "\n".join(stage.route)
 
 
 def test_confirming_a_lead_adds_the_suspect_and_audits(

@@ -1,0 +1,60 @@
+"""The demo district's night on synthetic video, for leads tests that need no rendering: where the
+footage cameras saw the suspect's ride (from the demo's truth), as index tracks on the
+district's registered cameras, each with two passers-by near it who are not him."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from precinct.core.db import Database
+from precinct.demo.linkage_trips import ride_sightings
+from precinct.demo.video_plan import the_suspect
+from precinct.demo.video_route import OnVideo
+from precinct.demo.video_tracks import FakeIndex, FakeTrack
+from precinct.demo.video_truth import NIGHT_FOOTAGE_START
+from precinct.registry.store import Camera
+
+SUSPECT_LOOKS = ("black", "green")  # dark clothes on a green shared bike
+PASSERS = (  # (seconds after him, class, colours, degrees turned from his heading)
+    (-25.0, "person", ("red", "white"), 180.0),
+    (35.0, "cyclist", ("blue", "grey"), 90.0),
+)
+
+
+def _image_direction(heading: float, camera: Camera) -> float:
+    """The image direction (0 = up, 90 = right) of a compass heading seen by this camera."""
+    return (heading - (camera.heading_deg or 0.0)) % 360.0
+
+
+def _tracks(session: Session, seed: int) -> tuple[list[int], set[int]]:
+    _, ride = the_suspect(seed)
+    passes = ride_sightings(ride)
+    codes = sorted({code for code, _, _ in passes})
+    cameras = {c.code: c for c in session.scalars(select(Camera).where(Camera.code.in_(codes)))}
+    index = FakeIndex(session, NIGHT_FOOTAGE_START)
+    for code in codes:
+        index.adopt(cameras[code])
+    suspect, others = [], set()
+    for code, when, heading in passes:
+        camera, start = cameras[code], when - timedelta(seconds=3)
+        him = FakeTrack(
+            code, start, 6.0, "cyclist", SUSPECT_LOOKS, _image_direction(heading, camera)
+        )
+        suspect.append(index.track(him))
+        for after, cls, looks, turn in PASSERS:
+            direction = _image_direction(heading + turn, camera)
+            later = start + timedelta(seconds=after)
+            others.add(index.track(FakeTrack(code, later, 5.0, cls, looks, direction)))
+    session.flush()
+    return [t.id for t in suspect], {t.id for t in others}
+
+
+def suspect_on_video(db: Database, seed: int) -> tuple[OnVideo, list[int]]:
+    """The suspect's ride as tracks (and passers-by) on the district's cameras; what the demo's
+    leads stage is given, and his track ids in time order."""
+    with db.write() as session:
+        suspect, _ = _tracks(session, seed)
+    return OnVideo(suspect[0], frozenset(suspect)), suspect
