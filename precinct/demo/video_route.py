@@ -2,9 +2,10 @@
 the cross-camera trace hop by hop as an officer would (take the best forward candidate, confirm
 it, look again from there), then attach the confirmed route to the case as a lead.
 
-Only the first track is picked with the rendered truth (the detective recognises the figure
-leaving the scene); every later hop is the trace's own best candidate. The truth is used again
-only to report whether each hop really shows the suspect.
+Only the first track is picked with the rendered truth (the detective recognises the man who
+broke the windows in the scene cameras' footage and picks his track as he rides off); every
+later hop is the trace's own best candidate. The truth is used again only to report whether
+each hop really shows the suspect.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ ROUTE_NOTE: Final = "route followed camera to camera from the figure leaving the
 
 @dataclass(frozen=True)
 class OnVideo:
-    """What the rendered truth says about the suspect on video: his scanned track at the first
-    camera (the figure the detective recognises) and, only to check the route afterwards, every
+    """What the rendered truth says about the suspect on video: his scanned track leaving the
+    scene (the figure the detective recognises) and, only to check the route afterwards, every
     track that shows him."""
 
     first_track_id: int
@@ -153,8 +154,8 @@ def route_lines(
     (does the track show the suspect; does its heading agree with the ride's)."""
     right = sum(1 for h in route.hops if h.track_id in video.suspect_tracks)
     lines = [
-        "  route followed on video (the detective recognises the suspect leaving the scene: "
-        "that first track is picked with the truth; every later hop is the trace's best "
+        "  route followed on video (the detective recognises the suspect riding off from the "
+        "scene: that first track is picked with the truth; every later hop is the trace's best "
         "forward candidate, confirmed):"
     ]
     lines += [

@@ -12,6 +12,7 @@ from precinct.core.db import Database
 from precinct.demo.common import TZ, Progress
 from precinct.demo.video import FootageSpec, FootageTruth, PasserTruth, render_night
 from precinct.demo.video_route import OnVideo
+from precinct.demo.video_scene import SCENE_CAMERAS
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, overlap_frames, score
 from precinct.video.scan import ScanConfig
@@ -35,10 +36,6 @@ class VideoStage:
     passers_found: int  # ≥ half of the passer's frames covered (IoU ≥ 0.3)
     passers_seen: int  # ≥ 1 s of the passer covered
     suspect_tracks: frozenset[int] = frozenset()  # every track that shows the suspect
-
-    def first_track(self) -> VideoTrack | None:
-        """The scan's track of the suspect at the first camera that has one."""
-        return next((s.track for s in self.sightings if s.track is not None), None)
 
 
 def _ingest(db: Database, truth: FootageTruth) -> dict[str, int]:
@@ -124,10 +121,19 @@ def _sighting_line(truth: FootageTruth, sighting: Sighting) -> str:
     )
 
 
+def leaving_track(sightings: list[Sighting]) -> VideoTrack | None:
+    """The scan's track of the suspect leaving the scene: his latest track on the cameras that
+    overlook the scene (the scan keeps a few seconds of him breaking in on foot, minutes before
+    he rides off, and the trace must start from when he leaves)."""
+    found = [s.track for s in sightings if s.track is not None and s.truth.camera in SCENE_CAMERAS]
+    return max(found, key=lambda t: (t.start_at, t.id), default=None)
+
+
 def on_video(stage: VideoStage, data_dir: Path) -> OnVideo | None:
-    """The suspect on video for the leads: his first scanned track (the detective recognises
-    him leaving the scene) and every track that shows him (to check the route followed)."""
-    first = stage.first_track()
+    """The suspect on video for the leads: his scanned track leaving the scene (the detective
+    recognises him in the scene cameras' footage) and every track that shows him (only to
+    check the route followed)."""
+    first = leaving_track(stage.sightings)
     if first is None:
         return None
     return OnVideo(first.id, stage.suspect_tracks, data_dir)

@@ -16,13 +16,16 @@ from precinct.core.auth import Role
 from precinct.core.db import Database
 from precinct.core.geo import LatLon
 from precinct.core.tabular import SHANGHAI
+from precinct.demo.video import PasserTruth
 from precinct.demo.video_route import MAX_HOPS, OnVideo, follow_route, route_lines
+from precinct.demo.video_stage import Sighting, leaving_track
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
 from precinct.linkage import casework
 from precinct.linkage.store import BikeTrip, LinkSource, sightings_of
 from precinct.registry.store import Place
 from precinct.video import trace_service
-from precinct.video.store import TraceJudgement
+from precinct.video.store import TraceJudgement, VideoTrack
+from precinct.video.types import ObjectClass
 
 T0 = datetime(2024, 12, 15, 1, 36, tzinfo=SHANGHAI)
 LON, START_LAT, END_LAT = 114.16, 30.52, 30.50  # a ride due south along one street
@@ -165,3 +168,18 @@ def test_the_route_is_bounded(db: Database) -> None:
         route = follow_route(session, ADMIN, CASE, his[0])
     assert [h.track_id for h in route.hops] == his[: MAX_HOPS + 1]
     assert route.stopped == f"stopped after {MAX_HOPS} hops"
+
+
+def _seen(camera: str, minute: int, track_id: int | None) -> Sighting:
+    passer = PasserTruth(1, camera, ObjectClass.CYCLIST, 0.0, 1.0, True, "black", "green", ())
+    at = T0 + timedelta(minutes=minute)
+    track = VideoTrack(id=track_id, start_at=at, end_at=at) if track_id else None
+    return Sighting(passer, track)
+
+
+def test_the_detective_starts_from_the_suspect_leaving_the_scene() -> None:
+    """Not from the few seconds the scan kept of him on foot at the scene minutes before."""
+    seen = [_seen("C04", 0, 1), _seen("C03", 5, 2), _seen("C04", 5, None), _seen("C02", 7, 3)]
+    found = leaving_track(seen)
+    assert found is not None and found.id == 2
+    assert leaving_track([_seen("C02", 7, 3), _seen("C04", 0, None)]) is None
