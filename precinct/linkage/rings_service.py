@@ -18,9 +18,9 @@ from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.linkage import flow
-from precinct.linkage.rings import Ring, RingParams, find_rings
+from precinct.linkage.rings import Ring, RingParams, discover
 from precinct.linkage.rings_export import BANKS
-from precinct.linkage.rings_graph import GraphCaps, Links, Transfers, build_graph
+from precinct.linkage.rings_graph import GraphCaps, Links, Transfers
 from precinct.linkage.rings_store import (
     FraudRing,
     RingFlow,
@@ -74,9 +74,7 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     """Replace the stored rings by the rings found in `data` (the run is audited)."""
     actor.require(Permission.RING_VIEW)
     t = data.transfers
-    graph = build_graph(t, data.links, GraphCaps())
-    found = find_rings(t, graph, RingParams())
-    trace = flow.trace_forward(t, np.flatnonzero(t.reported), graph.hubs, flow.TraceParams())
+    found, _, trace = discover(t, data.links, GraphCaps(), RingParams(), flow.TraceParams())
     clear_rings(session)
     rows = [_ring_row(data, ring, trace) for ring in found]
     session.add_all(rows)
