@@ -56,6 +56,8 @@ class RingInputs:
     phone: dict[str, str] = field(default_factory=dict)  # account -> holder's phone
     reports: list[FraudReportIn] = field(default_factory=list)
     call_cities: dict[str, set[str]] = field(default_factory=dict)  # account -> call locations
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # report -> tied transfers
+    unmatched: list[str] = field(default_factory=list)  # reports whose payment was not found
 
     def cities_of(self, account: str) -> set[str]:
         registered = {self.city[account]} if self.city.get(account) else set()

@@ -6,46 +6,112 @@ Links: accounts that share a device, an IP, a holder's ID number or phone, a cal
 scam link in the reports paid into them, or an offender of one solved case. Cities: the account's
 registration, and the call locations of its holder's phone and of the callers whose victims paid
 into it. Victims' payments in the transfer records are matched to their report (same accounts,
-minute and amount); a report without its transfer adds it."""
+within 30 minutes, amount equal or within a 1% fee: rings_match); a report without its
+transfer adds it. The big sources (transfers, logins) are read by DuckDB (rings_fast)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 
 from precinct.core.tabular import RowError, TableError
 from precinct.linkage.files import read_source
 from precinct.linkage.mapping import RING_KINDS, MappedRecord, SourceMapping, as_datetime
+from precinct.linkage.rings_fast import fast_table
 from precinct.linkage.rings_graph import Links, Transfers
+from precinct.linkage.rings_match import Candidate, Matching, MatchParams, fits, match_reports
 from precinct.linkage.rings_service import EPOCH, SHANGHAI, FraudReportIn, RingInputs
 
 Records = dict[str, list[dict[str, Any]]]
+_FAST = ("transfer", "device_seen")  # the big sources: read by DuckDB when the cells are plain
 
 
-def read_ring_sources(sources: Iterable[tuple[Path, SourceMapping]]) -> Records:
+@dataclass
+class RingSources:
+    """The small sources as mapped records; every transfer in DuckDB (table `tr`: from, to,
+    seconds of wall time, fen), never as Python objects (ten million of them)."""
+
+    records: Records
+    con: duckdb.DuckDBPyConnection
+    transfers: int = 0
+
+
+def read_ring_sources(sources: Iterable[tuple[Path, SourceMapping]]) -> RingSources:
     """Read every file through its mapping; all problems of all files in one error."""
     records: Records = defaultdict(list)
     errors: list[RowError] = []
-    for path, mapping in sources:
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute("CREATE TEMP TABLE tr (f VARCHAR, o VARCHAR, s BIGINT, c BIGINT)")
+    for k, (path, mapping) in enumerate(sources):
         if mapping.kind not in RING_KINDS:
             errors.append(RowError(path.name, None, None, f"{mapping.kind} is not a ring source"))
+            continue
+        if mapping.kind in _FAST and fast_table(con, path, mapping, f"src{k}"):
+            _take_fast(con, f"src{k}", mapping.kind, records)
             continue
         try:
             rows: list[MappedRecord] = read_source(path, mapping)
         except TableError as exc:
             errors += exc.errors
             continue
-        records[mapping.kind] += [r.values for r in rows]
+        if mapping.kind == "transfer":
+            _insert_transfers(con, [r.values for r in rows])
+        else:
+            records[mapping.kind] += [r.values for r in rows]
     if errors:
+        con.close()
         raise TableError(errors)
-    if not records.get("transfer") and not records.get("fraud_report"):
+    count = con.execute("SELECT count(*) FROM tr").fetchone()
+    transfers = int(count[0]) if count else 0
+    if not transfers and not records.get("fraud_report"):
+        con.close()
         raise TableError([RowError("", None, None, "give transfers or fraud reports")])
-    return dict(records)
+    return RingSources(dict(records), con, transfers)
+
+
+def _take_fast(con: duckdb.DuckDBPyConnection, table: str, kind: str, records: Records) -> None:
+    if kind == "transfer":
+        con.execute(f'INSERT INTO tr SELECT from_account, to_account, "at", amount FROM {table}')
+    else:
+        rows = con.execute(f"SELECT * FROM {table}")
+        names = [d[0] for d in rows.description or []]
+        records[kind] += [
+            {n: v for n, v in zip(names, row, strict=True) if v is not None}
+            for row in rows.fetchall()
+        ]
+    con.execute(f"DROP TABLE {table}")
+
+
+def _table(con: duckdb.DuckDBPyConnection, sql: str, columns: dict[str, list[Any]]) -> None:
+    """Run `sql` over the columns (Python lists) registered as the view `py`."""
+    arrays = {
+        k: np.array(v, dtype=object if v and isinstance(v[0], str) else np.int64)
+        for k, v in columns.items()
+    }
+    con.register("py", arrays)
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister("py")
+
+
+def _insert_transfers(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        columns = {
+            "f": [r["from_account"] for r in rows],
+            "o": [r["to_account"] for r in rows],
+            "s": [_seconds(r["at"]) for r in rows],
+            "c": [r["amount"] for r in rows],
+        }
+        _table(con, "INSERT INTO tr SELECT f::VARCHAR, o::VARCHAR, s, c FROM py", columns)
 
 
 def _seconds(value: str) -> int:
@@ -53,41 +119,6 @@ def _seconds(value: str) -> int:
     assert at is not None
     wall = at.astimezone(SHANGHAI).replace(tzinfo=None) if at.tzinfo else at
     return int((wall - EPOCH).total_seconds())
-
-
-@dataclass
-class _Payments:
-    rows: list[tuple[str, str, int, int, bool]] = field(default_factory=list)
-
-    def arrays(self, index: dict[str, int]) -> Transfers:
-        rows = sorted(self.rows, key=lambda r: r[2])
-        return Transfers(
-            np.array([index[r[0]] for r in rows], np.int64),
-            np.array([index[r[1]] for r in rows], np.int64),
-            np.array([r[2] for r in rows], np.int64),
-            np.array([r[3] for r in rows], np.int64),
-            np.array([r[4] for r in rows], bool),
-            len(index),
-        )
-
-
-def _payments(records: Records) -> _Payments:
-    reported = {
-        (r["victim_account"], r["receiving_account"], _seconds(r["at"]) // 60, r["loss"])
-        for r in records.get("fraud_report", [])
-    }
-    out = _Payments()
-    matched = set()
-    for r in records.get("transfer", []):
-        key = (r["from_account"], r["to_account"], _seconds(r["at"]) // 60, r["amount"])
-        out.rows.append((key[0], key[1], _seconds(r["at"]), key[3], key in reported))
-        matched.add(key)
-    for r in records.get("fraud_report", []):
-        key = (r["victim_account"], r["receiving_account"], _seconds(r["at"]) // 60, r["loss"])
-        if key not in matched:
-            out.rows.append((key[0], key[1], _seconds(r["at"]), key[3], True))
-            matched.add(key)
-    return out
 
 
 _LINKS = {  # kind -> (account field, [(link kind, value field), ...])
@@ -162,24 +193,113 @@ def _reports(records: Records) -> list[FraudReportIn]:
     ]
 
 
-def ring_inputs_from(records: Records) -> RingInputs:
-    payments = _payments(records)
-    shared = _shared(records)
-    names = sorted({a for r in payments.rows for a in r[:2]} | {a for a, _, _ in shared})
-    index = {a: i for i, a in enumerate(names)}
-    values = {v: i for i, v in enumerate(sorted({(k, v) for _, k, v in shared}))}
-    links = Links(
-        np.array([index[a] for a, _, _ in shared], np.int64),
-        np.array([values[(k, v)] for _, k, v in shared], np.int64),
+def _matching(src: RingSources, reports: list[dict[str, Any]], params: MatchParams) -> Matching:
+    """Candidates of every report among the transfers (DuckDB join), then the best of them."""
+    src.con.execute(
+        "CREATE OR REPLACE TEMP TABLE rep (k BIGINT, v VARCHAR, r VARCHAR, s BIGINT, c BIGINT)"
     )
+    if reports:
+        columns = {
+            "k": list(range(len(reports))),
+            "v": [r["victim_account"] for r in reports],
+            "r": [r["receiving_account"] for r in reports],
+            "s": [_seconds(r["at"]) for r in reports],
+            "c": [r["loss"] for r in reports],
+        }
+        _table(src.con, "INSERT INTO rep SELECT k, v::VARCHAR, r::VARCHAR, s, c FROM py", columns)
+    rows = src.con.execute(
+        "SELECT rep.k, tr.rowid, tr.s - rep.s, tr.c - rep.c, tr.s, rep.c FROM rep JOIN tr "
+        "ON tr.f = rep.v AND tr.o = rep.r AND tr.s BETWEEN rep.s - ? AND rep.s + ?",
+        [params.window, params.window],
+    ).fetchall()
+    candidates = [
+        Candidate(int(k), int(row), int(dt), int(dc), int(at))
+        for k, row, dt, dc, at, loss in rows
+        if fits(params, int(loss), int(dt), int(dc))
+    ]
+    return match_reports(len(reports), candidates)
+
+
+def _arrays(
+    src: RingSources, shared: list[tuple[str, str, str]], matching: Matching
+) -> tuple[Transfers, Links | None, np.ndarray]:
+    con = src.con
+    con.execute("CREATE OR REPLACE TEMP TABLE extra (a VARCHAR, v BIGINT)")
+    values = {v: i for i, v in enumerate(sorted({(k, v) for _, k, v in shared}))}
+    if shared:
+        columns: dict[str, list[Any]] = {
+            "a": [a for a, _, _ in shared],
+            "v": [values[(k, v)] for _, k, v in shared],
+        }
+        _table(con, "INSERT INTO extra SELECT a::VARCHAR, v FROM py", columns)
+    con.execute("CREATE OR REPLACE TEMP TABLE paid (rid BIGINT)")
+    if matching.matched:
+        _table(con, "INSERT INTO paid SELECT rid FROM py", {"rid": list(matching.matched.values())})
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE acc AS SELECT a, (row_number() OVER (ORDER BY a)) - 1 AS i "
+        "FROM (SELECT f AS a FROM tr UNION SELECT o FROM tr UNION SELECT a FROM extra "
+        "UNION SELECT v FROM rep UNION SELECT r FROM rep)"
+    )
+    unmatched = ",".join(str(k) for k in matching.unmatched) or "NULL"
+    arrays = con.execute(
+        "SELECT src, dst, s, c, r FROM ("
+        "SELECT f.i AS src, o.i AS dst, tr.s, tr.c, paid.rid IS NOT NULL AS r, tr.rowid AS ord "
+        "FROM tr JOIN acc f ON f.a = tr.f JOIN acc o ON o.a = tr.o "
+        "LEFT JOIN paid ON paid.rid = tr.rowid "
+        "UNION ALL SELECT f.i, o.i, rep.s, rep.c, true, (SELECT count(*) FROM tr) + rep.k "
+        f"FROM rep JOIN acc f ON f.a = rep.v JOIN acc o ON o.a = rep.r WHERE rep.k IN ({unmatched})"
+        ") ORDER BY s, ord"
+    ).fetchnumpy()
+    names = con.execute("SELECT a FROM acc ORDER BY i").fetchnumpy()["a"]
+    links = con.execute("SELECT acc.i, extra.v FROM extra JOIN acc USING (a)").fetchnumpy()
+    t = Transfers(
+        np.asarray(arrays["src"], np.int64),
+        np.asarray(arrays["dst"], np.int64),
+        np.asarray(arrays["s"], np.int64),
+        np.asarray(arrays["c"], np.int64),
+        np.asarray(arrays["r"], bool),
+        len(names),
+    )
+    shared_links = Links(np.asarray(links["i"], np.int64), np.asarray(links["v"], np.int64))
+    return t, (shared_links if shared else None), np.asarray(names, dtype=object)
+
+
+def _notes(
+    reports: list[dict[str, Any]], matching: Matching, src: RingSources
+) -> dict[str, list[str]]:
+    """Ambiguous reports: their number -> the tied transfers (time, amount)."""
+    notes: dict[str, list[str]] = {}
+    for k, rows in matching.ambiguous.items():
+        found = src.con.execute(
+            f"SELECT s, c FROM tr WHERE rowid IN ({','.join(map(str, rows))}) ORDER BY s"
+        ).fetchall()
+        notes[str(reports[k]["report_number"])] = [
+            f"{(EPOCH + timedelta(seconds=int(s))).isoformat()} ¥{int(c) / 100:,.2f}"
+            for s, c in found
+        ]
+    return notes
+
+
+def ring_inputs_from(src: RingSources, params: MatchParams | None = None) -> RingInputs:
+    """Transfers, links, cities and reports for the ring analysis; the DuckDB tables are
+    dropped afterwards."""
+    records = src.records
+    reports = records.get("fraud_report", [])
+    matching = _matching(src, reports, params or MatchParams())
+    shared = _shared(records)
+    t, links, names = _arrays(src, shared, matching)
+    ambiguous = _notes(reports, matching, src)
+    src.con.close()
     holders = _holder_phones(records)
     city = {r["account"]: str(r["city"]) for r in records.get("bank_account", []) if r.get("city")}
     return RingInputs(
-        payments.arrays(index),
-        links if shared else None,
-        np.array(names, dtype=object),
+        t,
+        links,
+        names,
         city,
         {a: min(p) for a, p in holders.items()},
         _reports(records),
         _call_cities(records, _phones(records)),
+        ambiguous,
+        [str(reports[k]["report_number"]) for k in matching.unmatched],
     )
