@@ -25,6 +25,7 @@ def _iso(seconds: np.ndarray) -> np.ndarray:
 
 def _csv(path: Path, header: list[str], columns: list[np.ndarray]) -> None:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.register("rows", {f"c{i}": c.astype(object) for i, c in enumerate(columns)})
     select = ", ".join(f'c{i}::VARCHAR AS "{h}"' for i, h in enumerate(header))
     quoted = str(path).replace("'", "''")
@@ -36,6 +37,7 @@ def write_transfers_parquet(data: FraudData, path: Path) -> None:
     """银行交易流水: 付款账户, 收款账户, 交易时间, 交易金额, 交易渠道 (no word of any report)."""
     channels = np.array(["手机银行", "网银", "ATM", "柜面"], dtype=object)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.register(
         "t",
         {

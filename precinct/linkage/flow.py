@@ -109,9 +109,10 @@ def trace_forward(t: Transfers, seeds: I64, hubs: NDArray[np.bool_], params: Tra
     live = (t.time >= earliest[t.src]) & ~hubs[t.src] & (t.time <= until)
     holders = np.zeros(t.accounts, dtype=bool)
     holders[t.dst[seeds]] = True
+    balances = _Balances(t)
     while True:
         rows = np.flatnonzero((live & holders[t.src]) | is_seed)
-        result = _walk(t, rows, is_seed, hubs, params)
+        result = _walk(t, rows, (is_seed, hubs, balances.of(rows, holders)), params)
         found = np.zeros(t.accounts, dtype=bool)
         found[np.fromiter(result.received, dtype=np.int64)] = True
         if not (found & ~holders).any():
@@ -123,17 +124,31 @@ def trace_forward(t: Transfers, seeds: I64, hubs: NDArray[np.bool_], params: Tra
     return result
 
 
+class _Balances:
+    """Each transfer's sender's balance just before it, computed once per sender."""
+
+    def __init__(self, t: Transfers) -> None:
+        self.t = t
+        self.by_row = np.zeros(len(t), dtype=np.int64)
+        self.done = np.zeros(t.accounts, dtype=bool)
+
+    def of(self, rows: I64, senders: NDArray[np.bool_]) -> list[int]:
+        new = senders & ~self.done
+        if new.any():
+            out = np.flatnonzero(new[self.t.src])
+            self.by_row[out] = _balance_before(self.t, out, new)
+            self.done |= new
+        return list(self.by_row[rows].tolist())
+
+
 def _walk(
     t: Transfers,
     rows: I64,
-    is_seed: NDArray[np.bool_],
-    hubs: NDArray[np.bool_],
+    context: tuple[NDArray[np.bool_], NDArray[np.bool_], list[int]],
     params: TraceParams,
 ) -> Trace:
+    is_seed, hubs, balance = context
     result = Trace()
-    senders = np.zeros(t.accounts, dtype=bool)
-    senders[t.src[rows]] = True
-    balance = _balance_before(t, rows, senders).tolist()
     taint: dict[int, int] = defaultdict(int)
     hops: dict[int, int] = {}
     columns = (t.src[rows], t.dst[rows], t.cents[rows], t.time[rows], is_seed[rows])

@@ -132,16 +132,11 @@ def _charts(ring: FraudRing, back: str) -> dict[str, Any]:
     ]
     reports = [ring_charts.Dated(r.reported_at, float(r.loss_yuan)) for r in ring.reports]
     moved = [ring_charts.Dated(f.last_at, float(f.amount_yuan)) for f in ring.flows if f.last_at]
-    entry = {p.target for p in paid}
-    reached = ring_charts.trace_back(flows, entry, back) if back else []
-    hops = {r.account: r.hops for r in reached}
     return {
         "timeline": ring_charts.timeline_svg(reports, moved),
         "sankey": ring_charts.sankey_svg(flows, paid),
         "back": back,
-        "back_reports": [
-            (r, hops[r.receiving_account]) for r in ring.reports if r.receiving_account in hops
-        ],
+        "back_reports": service.trace_back(ring, back) if back else [],
     }
 
 

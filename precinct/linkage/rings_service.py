@@ -26,6 +26,7 @@ from precinct.linkage.rings_store import (
     RingFlow,
     RingMember,
     RingReport,
+    RingTransfer,
     clear_rings,
     list_rings,
     ring_by_number,
@@ -79,6 +80,17 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     found, _, trace = discover(t, data.links, GraphCaps(), RingParams(), flow.TraceParams())
     clear_rings(session)
     rows = [_ring_row(data, ring, trace) for ring in found]
+    for row, moves in zip(rows, _ring_transfers(t, found), strict=True):
+        row.transfers = [
+            RingTransfer(
+                source=str(data.names[s]),
+                target=str(data.names[d]),
+                at=wall_time(int(when)),
+                amount_yuan=_yuan(int(c)),
+                reported=bool(r),
+            )
+            for s, d, when, c, r in moves
+        ]
     session.add_all(rows)
     session.flush()
     audit.append(
@@ -91,6 +103,33 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
         ),
     )
     return rows
+
+
+def _to_freeze(held: dict[int, int], trace: flow.Trace, inside: set[int]) -> int:
+    """Held by members, plus what they paid into money services (stop-payment there)."""
+    least = flow.TraceParams().min_cents
+    kept = sum(c for c in held.values() if c >= least)
+    exits: dict[int, int] = {}
+    for (s, d), c in trace.flows.items():
+        if s in inside and d in trace.exits:
+            exits[d] = exits.get(d, 0) + c
+    return kept + sum(c for c in exits.values() if c >= least)
+
+
+def _ring_transfers(t: Transfers, found: list[Ring]) -> list[list[tuple[int, ...]]]:
+    """Per ring: transfers between its members and reported payments into it, in time order."""
+    label = np.full(t.accounts, -1, dtype=np.int64)
+    for k, ring in enumerate(found):
+        label[np.asarray(ring.accounts, dtype=np.int64)] = k
+    inside = (label[t.dst] >= 0) & ((label[t.src] == label[t.dst]) | t.reported)
+    rows = np.flatnonzero(inside)
+    out: list[list[tuple[int, ...]]] = [[] for _ in found]
+    columns = (t.src[rows], t.dst[rows], t.time[rows], t.cents[rows], t.reported[rows])
+    for k, row in zip(
+        label[t.dst[rows]].tolist(), zip(*(c.tolist() for c in columns), strict=True), strict=True
+    ):
+        out[k].append(row)
+    return out
 
 
 def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
@@ -109,7 +148,7 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         first_seen=wall_time(min(times)),
         last_seen=wall_time(max(seen or times)),
         traced_yuan=_yuan(sum(r.cents for r in reports)),
-        freeze_yuan=_yuan(sum(c for c in held.values() if c >= flow.TraceParams().min_cents)),
+        freeze_yuan=_yuan(_to_freeze(held, trace, inside)),
     )
     row.members = [
         _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
@@ -123,7 +162,7 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
             last_at=wall_time(trace.spans[(s, d)][1]),
         )
         for (s, d), c in trace.flows.items()
-        if s in inside and d in inside and c > 0
+        if s in inside and (d in inside or d in trace.exits) and c > 0
     ]
     row.reports = [_report(r) for r in reports]
     return row
@@ -183,7 +222,9 @@ def view_ring(session: Session, actor: Actor, number: str) -> FraudRing | None:
 
 
 def freeze_rows(ring: FraudRing, min_yuan: Decimal = Decimal(1000)) -> list[dict[str, Any]]:
-    return [
+    """Members' accounts holding victims' money, then the money services (gold, currency, OTC
+    desks) the ring cashed out at, with what it paid into each: a stop-payment request there."""
+    rows = [
         {
             "account": m.account,
             "bank": m.bank,
@@ -194,6 +235,25 @@ def freeze_rows(ring: FraudRing, min_yuan: Decimal = Decimal(1000)) -> list[dict
         for m in ring.members
         if m.held_yuan >= min_yuan
     ]
+    members = {m.account for m in ring.members}
+    paid: dict[str, tuple[Decimal, datetime | None]] = {}
+    for f in ring.flows:
+        if f.target not in members:
+            amount, last = paid.get(f.target, (Decimal(0), None))
+            latest = max((x for x in (last, f.last_at) if x is not None), default=None)
+            paid[f.target] = (amount + f.amount_yuan, latest)
+    for account, (amount, last) in paid.items():
+        if amount >= min_yuan:
+            rows.append(
+                {
+                    "account": account,
+                    "bank": BANKS.get(account[:6], ""),
+                    "amount": float(amount),
+                    "last_seen": last.astimezone(SHANGHAI).isoformat() if last else "",
+                    "hops": 1,
+                }
+            )
+    return rows
 
 
 def export_freeze(session: Session, actor: Actor, ring: FraudRing) -> list[dict[str, Any]]:
@@ -255,3 +315,40 @@ def members_by_role(ring: FraudRing) -> dict[str, int]:
     for m in ring.members:
         counts[m.role] = counts.get(m.role, 0) + 1
     return counts
+
+
+def trace_back(ring: FraudRing, account: str) -> list[tuple[RingReport, int]]:
+    """The ring's reports whose money could have reached `account`, nearest first: the same
+    time-respecting backward trace as `precinct link trace --backward` (flow.trace_backward),
+    over the ring's stored transfers (each hop earlier than the next)."""
+    moves = ring.transfers
+    names = sorted({m.source for m in moves} | {m.target for m in moves})
+    if account not in names:
+        return []
+    index = {n: i for i, n in enumerate(names)}
+    t = Transfers(
+        np.array([index[m.source] for m in moves], np.int64),
+        np.array([index[m.target] for m in moves], np.int64),
+        np.array([int(m.at.timestamp()) for m in moves], np.int64),
+        np.array([int(m.amount_yuan * 100) for m in moves], np.int64),
+        np.array([m.reported for m in moves], bool),
+        len(names),
+    )
+    origins = flow.trace_backward(t, index[account], np.zeros(len(names), bool), flow.TraceParams())
+    found: list[tuple[RingReport, int]] = []
+    for origin in origins:
+        move = moves[origin.transfer]
+        report = _report_of(ring, move)
+        if report is not None:
+            found.append((report, origin.hops))
+    return found
+
+
+def _report_of(ring: FraudRing, move: RingTransfer) -> RingReport | None:
+    """The report of a victim's payment: same accounts, the nearest reported time."""
+    same = [
+        r
+        for r in ring.reports
+        if r.victim_account == move.source and r.receiving_account == move.target
+    ]
+    return min(same, key=lambda r: abs((r.reported_at - move.at).total_seconds()), default=None)

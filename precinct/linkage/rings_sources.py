@@ -49,13 +49,13 @@ def read_ring_sources(sources: Iterable[tuple[Path, SourceMapping]]) -> RingSour
     errors: list[RowError] = []
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    con.execute("CREATE TEMP TABLE tr (f VARCHAR, o VARCHAR, s BIGINT, c BIGINT)")
+    tables: list[str] = []  # one table of transfers per file, never copied
     for k, (path, mapping) in enumerate(sources):
         if mapping.kind not in RING_KINDS:
             errors.append(RowError(path.name, None, None, f"{mapping.kind} is not a ring source"))
             continue
         if mapping.kind in _FAST and fast_table(con, path, mapping, f"src{k}"):
-            _take_fast(con, f"src{k}", mapping.kind, records)
+            _take_fast(con, f"src{k}", mapping.kind, records, tables)
             continue
         try:
             rows: list[MappedRecord] = read_source(path, mapping)
@@ -63,9 +63,11 @@ def read_ring_sources(sources: Iterable[tuple[Path, SourceMapping]]) -> RingSour
             errors += exc.errors
             continue
         if mapping.kind == "transfer":
-            _insert_transfers(con, [r.values for r in rows])
+            _insert_transfers(con, f"src{k}", [r.values for r in rows])
+            tables.append(f"src{k}")
         else:
             records[mapping.kind] += [r.values for r in rows]
+    _transfer_view(con, tables)
     if errors:
         con.close()
         raise TableError(errors)
@@ -77,9 +79,23 @@ def read_ring_sources(sources: Iterable[tuple[Path, SourceMapping]]) -> RingSour
     return RingSources(dict(records), con, transfers)
 
 
-def _take_fast(con: duckdb.DuckDBPyConnection, table: str, kind: str, records: Records) -> None:
+def _transfer_view(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    """`tr`: every transfer (f, o, s, c) with an id unique over the files."""
+    parts = [
+        f'SELECT from_account AS f, to_account AS o, "at" AS s, amount AS c, '
+        f"{k * (1 << 40)} + rowid AS id FROM {table}"
+        for k, table in enumerate(tables)
+    ]
+    empty = "SELECT NULL::VARCHAR AS f, NULL::VARCHAR AS o, 0 AS s, 0 AS c, 0 AS id WHERE false"
+    con.execute(f"CREATE TEMP VIEW tr AS {' UNION ALL '.join(parts) or empty}")
+
+
+def _take_fast(
+    con: duckdb.DuckDBPyConnection, table: str, kind: str, records: Records, tables: list[str]
+) -> None:
     if kind == "transfer":
-        con.execute(f'INSERT INTO tr SELECT from_account, to_account, "at", amount FROM {table}')
+        tables.append(table)
+        return
     else:
         rows = con.execute(f"SELECT * FROM {table}")
         names = [d[0] for d in rows.description or []]
@@ -103,7 +119,13 @@ def _table(con: duckdb.DuckDBPyConnection, sql: str, columns: dict[str, list[Any
         con.unregister("py")
 
 
-def _insert_transfers(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+def _insert_transfers(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]
+) -> None:
+    con.execute(
+        f'CREATE TEMP TABLE {table} (from_account VARCHAR, to_account VARCHAR, "at" BIGINT, '
+        "amount BIGINT)"
+    )
     if rows:
         columns = {
             "f": [r["from_account"] for r in rows],
@@ -111,7 +133,7 @@ def _insert_transfers(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]
             "s": [_seconds(r["at"]) for r in rows],
             "c": [r["amount"] for r in rows],
         }
-        _table(con, "INSERT INTO tr SELECT f::VARCHAR, o::VARCHAR, s, c FROM py", columns)
+        _table(con, f"INSERT INTO {table} SELECT f::VARCHAR, o::VARCHAR, s, c FROM py", columns)
 
 
 def _seconds(value: str) -> int:
@@ -208,7 +230,7 @@ def _matching(src: RingSources, reports: list[dict[str, Any]], params: MatchPara
         }
         _table(src.con, "INSERT INTO rep SELECT k, v::VARCHAR, r::VARCHAR, s, c FROM py", columns)
     rows = src.con.execute(
-        "SELECT rep.k, tr.rowid, tr.s - rep.s, tr.c - rep.c, tr.s, rep.c FROM rep JOIN tr "
+        "SELECT rep.k, tr.id, tr.s - rep.s, tr.c - rep.c, tr.s, rep.c FROM rep JOIN tr "
         "ON tr.f = rep.v AND tr.o = rep.r AND tr.s BETWEEN rep.s - ? AND rep.s + ?",
         [params.window, params.window],
     ).fetchall()
@@ -232,6 +254,9 @@ def _arrays(
             "v": [values[(k, v)] for _, k, v in shared],
         }
         _table(con, "INSERT INTO extra SELECT a::VARCHAR, v FROM py", columns)
+    numeric = _numeric_arrays(con, matching, bool(shared))
+    if numeric is not None:
+        return numeric
     con.execute("CREATE OR REPLACE TEMP TABLE paid (rid BIGINT)")
     if matching.matched:
         _table(con, "INSERT INTO paid SELECT rid FROM py", {"rid": list(matching.matched.values())})
@@ -243,10 +268,10 @@ def _arrays(
     unmatched = ",".join(str(k) for k in matching.unmatched) or "NULL"
     arrays = con.execute(
         "SELECT src, dst, s, c, r FROM ("
-        "SELECT f.i AS src, o.i AS dst, tr.s, tr.c, paid.rid IS NOT NULL AS r, tr.rowid AS ord "
+        "SELECT f.i AS src, o.i AS dst, tr.s, tr.c, paid.rid IS NOT NULL AS r, tr.id AS ord "
         "FROM tr JOIN acc f ON f.a = tr.f JOIN acc o ON o.a = tr.o "
-        "LEFT JOIN paid ON paid.rid = tr.rowid "
-        "UNION ALL SELECT f.i, o.i, rep.s, rep.c, true, (SELECT count(*) FROM tr) + rep.k "
+        "LEFT JOIN paid ON paid.rid = tr.id "
+        "UNION ALL SELECT f.i, o.i, rep.s, rep.c, true, 4611686018427387904 + rep.k "
         f"FROM rep JOIN acc f ON f.a = rep.v JOIN acc o ON o.a = rep.r WHERE rep.k IN ({unmatched})"
         ") ORDER BY s, ord"
     ).fetchnumpy()
@@ -264,6 +289,61 @@ def _arrays(
     return t, (shared_links if shared else None), np.asarray(names, dtype=object)
 
 
+def _number(column: str) -> str:
+    """The account as a number when it has at most 19 digits and no leading zero (bank cards),
+    else NULL (then the accounts are numbered by joining their texts)."""
+    return (
+        f"CASE WHEN length({column}) <= 19 AND {column}[1] <> '0' "
+        f"THEN {column}::UBIGINT END AS {column}"
+    )
+
+
+def _factorize(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct numbers in increasing order and each one's position among them (hashing:
+    twenty million numbers in a second or two, where sorting them takes several)."""
+    import pandas as pd
+
+    codes, distinct = pd.factorize(numbers)
+    order = np.argsort(distinct)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return np.asarray(distinct)[order], rank[codes]
+
+
+def _numeric_arrays(
+    con: duckdb.DuckDBPyConnection, matching: Matching, linked: bool
+) -> tuple[Transfers, Links | None, np.ndarray] | None:
+    """Accounts numbered by hashing their numbers; None when some account is not a number."""
+    rep = con.execute(f"SELECT k, {_number('v')}, {_number('r')}, s, c FROM rep").fetchnumpy()
+    extra = con.execute(f"SELECT {_number('a')}, v FROM extra").fetchnumpy()
+    if any(np.ma.is_masked(x) for x in (rep["v"], rep["r"], extra["a"])):
+        return None
+    rows = con.execute(f"SELECT {_number('f')}, {_number('o')}, s, c, id FROM tr").fetchnumpy()
+    if np.ma.is_masked(rows["f"]) or np.ma.is_masked(rows["o"]):
+        return None
+    add = np.isin(np.asarray(rep["k"]), np.asarray(matching.unmatched, dtype=np.int64))
+    paid = np.isin(np.asarray(rows["id"]), np.fromiter(matching.matched.values(), np.int64))
+    parts = [rows["f"], rep["v"][add], rows["o"], rep["r"][add], extra["a"], rep["v"], rep["r"]]
+    keys, codes = _factorize(np.concatenate(parts))
+    cut = np.cumsum([len(p) for p in parts])
+    src, dst, linked_accounts = codes[: cut[1]], codes[cut[1] : cut[3]], codes[cut[3] : cut[4]]
+    time = np.concatenate([rows["s"], rep["s"][add]]).astype(np.int64)
+    cents = np.concatenate([rows["c"], rep["c"][add]]).astype(np.int64)
+    reported = np.concatenate([paid, np.ones(int(add.sum()), bool)])
+    ordinal = np.concatenate([rows["id"], (1 << 62) + np.asarray(rep["k"])[add]])
+    order = np.lexsort((ordinal, time))
+    t = Transfers(
+        src[order].astype(np.int64),
+        dst[order].astype(np.int64),
+        time[order],
+        cents[order],
+        reported[order],
+        len(keys),
+    )
+    links = Links(linked_accounts, np.asarray(extra["v"], np.int64))
+    return t, (links if linked else None), keys.astype(str).astype(object)
+
+
 def _notes(
     reports: list[dict[str, Any]], matching: Matching, src: RingSources
 ) -> dict[str, list[str]]:
@@ -271,7 +351,7 @@ def _notes(
     notes: dict[str, list[str]] = {}
     for k, rows in matching.ambiguous.items():
         found = src.con.execute(
-            f"SELECT s, c FROM tr WHERE rowid IN ({','.join(map(str, rows))}) ORDER BY s"
+            f"SELECT s, c FROM tr WHERE id IN ({','.join(map(str, rows))}) ORDER BY s"
         ).fetchall()
         notes[str(reports[k]["report_number"])] = [
             f"{(EPOCH + timedelta(seconds=int(s))).isoformat()} ¥{int(c) / 100:,.2f}"

@@ -38,6 +38,9 @@ class FraudRing(Base):
     reports: Mapped[list[RingReport]] = relationship(
         cascade="all, delete-orphan", order_by="RingReport.reported_at"
     )
+    transfers: Mapped[list[RingTransfer]] = relationship(
+        cascade="all, delete-orphan", order_by="RingTransfer.at"
+    )
 
 
 class RingMember(Base):
@@ -92,6 +95,23 @@ class RingReport(Base):
     app: Mapped[str] = mapped_column(String(64), default="")
     solved: Mapped[bool] = mapped_column(default=False)
     loss_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+
+class RingTransfer(Base):
+    """One transfer between members of the ring, or a reported victim's payment into it: what
+    the page's backward trace from a mule walks, in time order (as `link trace --backward`)."""
+
+    __tablename__ = "fraud_ring_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ring_id: Mapped[int] = mapped_column(
+        ForeignKey("fraud_rings.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    amount_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    reported: Mapped[bool] = mapped_column(default=False)
 
 
 def list_rings(session: Session) -> list[FraudRing]:
