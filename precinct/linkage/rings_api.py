@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
-from precinct.linkage import ring_charts
+from precinct.linkage import ring_charts, rings_money
 from precinct.linkage import rings_service as service
 from precinct.linkage.rings_export import write_freeze
 from precinct.linkage.rings_store import FraudRing
@@ -96,7 +96,7 @@ def ring_json(session: WriteSession, actor: RingViewer, number: str) -> RingDeta
         for m in ring.members
     ]
     return RingDetailOut(
-        **RingOut.of(ring).model_dump(), members=members, freeze=service.freeze_rows(ring)
+        **RingOut.of(ring).model_dump(), members=members, freeze=rings_money.freeze_rows(ring)
     )
 
 
@@ -136,7 +136,7 @@ def _charts(ring: FraudRing, back: str) -> dict[str, Any]:
         "timeline": ring_charts.timeline_svg(reports, moved),
         "sankey": ring_charts.sankey_svg(flows, paid),
         "back": back,
-        "back_reports": service.trace_back(ring, back) if back else [],
+        "back_reports": rings_money.trace_back(ring, back) if back else [],
     }
 
 
@@ -151,7 +151,7 @@ def ring_page(
         "ring.html",
         ring=ring,
         graph=_graph(ring),
-        freeze=service.freeze_rows(ring),
+        freeze=rings_money.freeze_rows(ring),
         roles=service.members_by_role(ring),
         **_charts(ring, back.strip()),
     )

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from precinct.linkage import flow
 from precinct.linkage.rings import Ring, RingParams, discover
 from precinct.linkage.rings_export import BANKS
 from precinct.linkage.rings_graph import GraphCaps, Links, Transfers
+from precinct.linkage.rings_money import SHANGHAI, freeze_rows, ring_transfers, to_freeze
 from precinct.linkage.rings_store import (
     FraudRing,
     RingFlow,
@@ -32,7 +32,6 @@ from precinct.linkage.rings_store import (
     ring_by_number,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -80,7 +79,7 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     found, _, trace = discover(t, data.links, GraphCaps(), RingParams(), flow.TraceParams())
     clear_rings(session)
     rows = [_ring_row(data, ring, trace) for ring in found]
-    for row, moves in zip(rows, _ring_transfers(t, found), strict=True):
+    for row, moves in zip(rows, ring_transfers(t, found), strict=True):
         row.transfers = [
             RingTransfer(
                 source=str(data.names[s]),
@@ -105,33 +104,6 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     return rows
 
 
-def _to_freeze(held: dict[int, int], trace: flow.Trace, inside: set[int]) -> int:
-    """Held by members, plus what they paid into money services (stop-payment there)."""
-    least = flow.TraceParams().min_cents
-    kept = sum(c for c in held.values() if c >= least)
-    exits: dict[int, int] = {}
-    for (s, d), c in trace.flows.items():
-        if s in inside and d in trace.exits:
-            exits[d] = exits.get(d, 0) + c
-    return kept + sum(c for c in exits.values() if c >= least)
-
-
-def _ring_transfers(t: Transfers, found: list[Ring]) -> list[list[tuple[int, ...]]]:
-    """Per ring: transfers between its members and reported payments into it, in time order."""
-    label = np.full(t.accounts, -1, dtype=np.int64)
-    for k, ring in enumerate(found):
-        label[np.asarray(ring.accounts, dtype=np.int64)] = k
-    inside = (label[t.dst] >= 0) & ((label[t.src] == label[t.dst]) | t.reported)
-    rows = np.flatnonzero(inside)
-    out: list[list[tuple[int, ...]]] = [[] for _ in found]
-    columns = (t.src[rows], t.dst[rows], t.time[rows], t.cents[rows], t.reported[rows])
-    for k, row in zip(
-        label[t.dst[rows]].tolist(), zip(*(c.tolist() for c in columns), strict=True), strict=True
-    ):
-        out[k].append(row)
-    return out
-
-
 def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
     names = [str(data.names[a]) for a in ring.accounts]
     inside = set(ring.accounts)
@@ -148,7 +120,7 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         first_seen=wall_time(min(times)),
         last_seen=wall_time(max(seen or times)),
         traced_yuan=_yuan(sum(r.cents for r in reports)),
-        freeze_yuan=_yuan(_to_freeze(held, trace, inside)),
+        freeze_yuan=_yuan(to_freeze(held, trace, inside)),
     )
     row.members = [
         _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
@@ -221,41 +193,6 @@ def view_ring(session: Session, actor: Actor, number: str) -> FraudRing | None:
     return ring
 
 
-def freeze_rows(ring: FraudRing, min_yuan: Decimal = Decimal(1000)) -> list[dict[str, Any]]:
-    """Members' accounts holding victims' money, then the money services (gold, currency, OTC
-    desks) the ring cashed out at, with what it paid into each: a stop-payment request there."""
-    rows = [
-        {
-            "account": m.account,
-            "bank": m.bank,
-            "amount": float(m.held_yuan),
-            "last_seen": m.last_seen.astimezone(SHANGHAI).isoformat() if m.last_seen else "",
-            "hops": 0,
-        }
-        for m in ring.members
-        if m.held_yuan >= min_yuan
-    ]
-    members = {m.account for m in ring.members}
-    paid: dict[str, tuple[Decimal, datetime | None]] = {}
-    for f in ring.flows:
-        if f.target not in members:
-            amount, last = paid.get(f.target, (Decimal(0), None))
-            latest = max((x for x in (last, f.last_at) if x is not None), default=None)
-            paid[f.target] = (amount + f.amount_yuan, latest)
-    for account, (amount, last) in paid.items():
-        if amount >= min_yuan:
-            rows.append(
-                {
-                    "account": account,
-                    "bank": BANKS.get(account[:6], ""),
-                    "amount": float(amount),
-                    "last_seen": last.astimezone(SHANGHAI).isoformat() if last else "",
-                    "hops": 1,
-                }
-            )
-    return rows
-
-
 def export_freeze(session: Session, actor: Actor, ring: FraudRing) -> list[dict[str, Any]]:
     actor.require(Permission.RING_VIEW)
     rows = sorted(freeze_rows(ring), key=lambda r: -r["amount"])
@@ -315,40 +252,3 @@ def members_by_role(ring: FraudRing) -> dict[str, int]:
     for m in ring.members:
         counts[m.role] = counts.get(m.role, 0) + 1
     return counts
-
-
-def trace_back(ring: FraudRing, account: str) -> list[tuple[RingReport, int]]:
-    """The ring's reports whose money could have reached `account`, nearest first: the same
-    time-respecting backward trace as `precinct link trace --backward` (flow.trace_backward),
-    over the ring's stored transfers (each hop earlier than the next)."""
-    moves = ring.transfers
-    names = sorted({m.source for m in moves} | {m.target for m in moves})
-    if account not in names:
-        return []
-    index = {n: i for i, n in enumerate(names)}
-    t = Transfers(
-        np.array([index[m.source] for m in moves], np.int64),
-        np.array([index[m.target] for m in moves], np.int64),
-        np.array([int(m.at.timestamp()) for m in moves], np.int64),
-        np.array([int(m.amount_yuan * 100) for m in moves], np.int64),
-        np.array([m.reported for m in moves], bool),
-        len(names),
-    )
-    origins = flow.trace_backward(t, index[account], np.zeros(len(names), bool), flow.TraceParams())
-    found: list[tuple[RingReport, int]] = []
-    for origin in origins:
-        move = moves[origin.transfer]
-        report = _report_of(ring, move)
-        if report is not None:
-            found.append((report, origin.hops))
-    return found
-
-
-def _report_of(ring: FraudRing, move: RingTransfer) -> RingReport | None:
-    """The report of a victim's payment: same accounts, the nearest reported time."""
-    same = [
-        r
-        for r in ring.reports
-        if r.victim_account == move.source and r.receiving_account == move.target
-    ]
-    return min(same, key=lambda r: abs((r.reported_at - move.at).total_seconds()), default=None)
