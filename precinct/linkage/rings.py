@@ -22,6 +22,7 @@ from precinct.linkage.rings_graph import (
     Transfers,
     build_graph,
     evidence_graph,
+    transfer_degree,
 )
 
 DAY = 86_400
@@ -234,15 +235,20 @@ def discover(
     the rings in the graph of who passed it on and who shares identifiers with whom (time,
     amounts and typology follow from the trace); without reports, in the capped graph of all
     transfers and identifiers, seeded by fast pass-through accounts."""
-    graph = build_graph(t, links, caps)
     seeds = np.flatnonzero(t.reported)
+    if len(seeds):
+        degree = transfer_degree(t)[3]
+        hubs = degree > caps.max_degree
+        trace = trace_forward(t, seeds, hubs, trace_params)
+        if trace.counts:
+            pairs = np.array(list(trace.counts), dtype=np.int64)
+            counts = np.fromiter(trace.counts.values(), dtype=np.int64, count=len(pairs))
+            moves = (pairs[:, 0], pairs[:, 1], counts)
+            evidence = evidence_graph((hubs, degree), moves, links, caps)
+            split_all = replace(
+                params, max_ring=params.max_evidence_ring, resolution=params.evidence_resolution
+            )
+            return find_rings(t, evidence, split_all), evidence, trace
+    graph = build_graph(t, links, caps)
     trace = trace_forward(t, seeds, graph.hubs, trace_params)
-    if len(seeds) and trace.counts:
-        pairs = np.array(list(trace.counts), dtype=np.int64)
-        counts = np.fromiter(trace.counts.values(), dtype=np.int64, count=len(pairs))
-        evidence = evidence_graph(graph, (pairs[:, 0], pairs[:, 1], counts), links, caps)
-        split_all = replace(
-            params, max_ring=params.max_evidence_ring, resolution=params.evidence_resolution
-        )
-        return find_rings(t, evidence, split_all), graph, trace
     return find_rings(t, graph, params), graph, trace

@@ -117,9 +117,11 @@ def _graph(ring: FraudRing) -> dict[str, Any]:
         }
         for m in ring.members
     ]
-    edges = [
+    members = {m.account for m in ring.members}
+    edges = [  # between members: the money services they cashed out at are in the Sankey
         {"data": {"source": f.source, "target": f.target, "amount": float(f.amount_yuan)}}
         for f in ring.flows
+        if f.source in members and f.target in members
     ]
     return {"nodes": nodes, "edges": edges}
 

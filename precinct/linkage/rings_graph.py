@@ -114,7 +114,7 @@ def _merge(
 
 
 def evidence_graph(
-    base: AccountGraph,
+    base: tuple[NDArray[np.bool_], I64],
     moves: tuple[I64, I64, I64],
     links: Links | None,
     caps: GraphCaps,
@@ -122,8 +122,10 @@ def evidence_graph(
     """The graph of what ties accounts to the victims' money: pairs that passed it on (weight:
     how many tainted transfers) and shared identifiers between accounts that both took it.
     Everyday ties (family, colleagues, the landlord) carry no victims' money and drop out, so
-    a mule who rented out his salary card is not pulled back into his household."""
-    n = base.graph.vcount()
+    a mule who rented out his salary card is not pulled back into his household. `base`: the
+    hubs and the transfer degree of every account (the graph of all transfers is not built)."""
+    hubs, degree = base
+    n = len(hubs)
     src, dst, count = moves
     suspect = np.zeros(n, dtype=bool)
     suspect[dst] = True
@@ -136,7 +138,7 @@ def evidence_graph(
         a, b = np.concatenate([a, la]), np.concatenate([b, lb])
         weight = np.concatenate([weight, lc * caps.link_weight])
         a, b, weight = _merge(a, b, weight, n)
-    keep = ~base.hubs[a] & ~base.hubs[b] & (a != b)
+    keep = ~hubs[a] & ~hubs[b] & (a != b)
     graph = ig.Graph(n=n, edges=np.stack([a[keep], b[keep]], axis=1), directed=False)
     graph.es["weight"] = weight[keep]
-    return AccountGraph(graph, base.hubs, base.degree)
+    return AccountGraph(graph, hubs, degree)

@@ -31,17 +31,22 @@ def to_freeze(held: dict[int, int], trace: flow.Trace, inside: set[int]) -> int:
     return kept + sum(c for c in exits.values() if c >= least)
 
 
-def ring_transfers(t: Transfers, found: list[Ring]) -> list[list[tuple[int, ...]]]:
-    """Per ring: transfers between its members and reported payments into it, in time order."""
+def ring_transfers(t: Transfers, found: list[Ring], exits: set[int]) -> list[list[tuple[int, ...]]]:
+    """Per ring, in time order: transfers between its members, reported payments into it, and
+    its members' payments into the exits (money services) the victims' money reached."""
     label = np.full(t.accounts, -1, dtype=np.int64)
     for k, ring in enumerate(found):
         label[np.asarray(ring.accounts, dtype=np.int64)] = k
-    inside = (label[t.dst] >= 0) & ((label[t.src] == label[t.dst]) | t.reported)
-    rows = np.flatnonzero(inside)
+    is_exit = np.zeros(t.accounts, dtype=bool)
+    is_exit[np.fromiter(exits, dtype=np.int64, count=len(exits))] = True
+    into = (label[t.dst] >= 0) & ((label[t.src] == label[t.dst]) | t.reported)
+    out_of = (label[t.src] >= 0) & is_exit[t.dst]
+    rows = np.flatnonzero(into | out_of)
+    ring_of = np.where(into[rows], label[t.dst[rows]], label[t.src[rows]])
     out: list[list[tuple[int, ...]]] = [[] for _ in found]
     columns = (t.src[rows], t.dst[rows], t.time[rows], t.cents[rows], t.reported[rows])
     for k, row in zip(
-        label[t.dst[rows]].tolist(), zip(*(c.tolist() for c in columns), strict=True), strict=True
+        ring_of.tolist(), zip(*(c.tolist() for c in columns), strict=True), strict=True
     ):
         out[k].append(row)
     return out

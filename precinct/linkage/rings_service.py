@@ -79,7 +79,7 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     found, _, trace = discover(t, data.links, GraphCaps(), RingParams(), flow.TraceParams())
     clear_rings(session)
     rows = [_ring_row(data, ring, trace) for ring in found]
-    for row, moves in zip(rows, ring_transfers(t, found), strict=True):
+    for row, moves in zip(rows, ring_transfers(t, found, set(trace.exits)), strict=True):
         row.transfers = [
             RingTransfer(
                 source=str(data.names[s]),
