@@ -20,15 +20,29 @@ from precinct.linkage.rings_store import FraudRing, RingReport, RingTransfer
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def to_freeze(held: dict[int, int], trace: flow.Trace, inside: set[int]) -> int:
+Moves = list[tuple[int, int, int]]  # src, dst, cents of victims' money
+
+
+def flows_by_ring(trace: flow.Trace, found: list[Ring]) -> list[Moves]:
+    """Each ring's traced flows: between its members, and from them into exits (one pass)."""
+    ring_of = {a: k for k, ring in enumerate(found) for a in ring.accounts}
+    out: list[Moves] = [[] for _ in found]
+    for (s, d), c in trace.flows.items():
+        k = ring_of.get(s)
+        if k is not None and c > 0 and (ring_of.get(d) == k or d in trace.exits):
+            out[k].append((s, d, c))
+    return out
+
+
+def to_freeze(held: dict[int, int], moves: Moves, exits: dict[int, int]) -> int:
     """Held by members, plus what they paid into money services (stop-payment there)."""
     least = flow.TraceParams().min_cents
     kept = sum(c for c in held.values() if c >= least)
-    exits: dict[int, int] = {}
-    for (s, d), c in trace.flows.items():
-        if s in inside and d in trace.exits:
-            exits[d] = exits.get(d, 0) + c
-    return kept + sum(c for c in exits.values() if c >= least)
+    paid: dict[int, int] = {}
+    for _, d, c in moves:
+        if d in exits:
+            paid[d] = paid.get(d, 0) + c
+    return kept + sum(c for c in paid.values() if c >= least)
 
 
 def ring_transfers(t: Transfers, found: list[Ring], exits: set[int]) -> list[list[tuple[int, ...]]]:

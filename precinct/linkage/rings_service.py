@@ -20,7 +20,14 @@ from precinct.linkage import flow
 from precinct.linkage.rings import Ring, RingParams, discover
 from precinct.linkage.rings_export import BANKS
 from precinct.linkage.rings_graph import GraphCaps, Links, Transfers
-from precinct.linkage.rings_money import SHANGHAI, freeze_rows, ring_transfers, to_freeze
+from precinct.linkage.rings_money import (
+    SHANGHAI,
+    Moves,
+    flows_by_ring,
+    freeze_rows,
+    ring_transfers,
+    to_freeze,
+)
 from precinct.linkage.rings_store import (
     FraudRing,
     RingFlow,
@@ -78,8 +85,9 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     t = data.transfers
     found, _, trace = discover(t, data.links, GraphCaps(), RingParams(), flow.TraceParams())
     clear_rings(session)
-    rows = [_ring_row(data, ring, trace) for ring in found]
-    for row, moves in zip(rows, ring_transfers(t, found, set(trace.exits)), strict=True):
+    flows = flows_by_ring(trace, found)
+    rows = [_ring_row(data, ring, trace, m) for ring, m in zip(found, flows, strict=True)]
+    for row, kept in zip(rows, ring_transfers(t, found, set(trace.exits)), strict=True):
         row.transfers = [
             RingTransfer(
                 source=str(data.names[s]),
@@ -88,7 +96,7 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
                 amount_yuan=_yuan(int(c)),
                 reported=bool(r),
             )
-            for s, d, when, c, r in moves
+            for s, d, when, c, r in kept
         ]
     session.add_all(rows)
     session.flush()
@@ -104,10 +112,10 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     return rows
 
 
-def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
+def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace, moves: Moves) -> FraudRing:
     names = [str(data.names[a]) for a in ring.accounts]
-    inside = set(ring.accounts)
-    reports = [r for r in data.reports if r.receiving_account in set(names)]
+    named = set(names)
+    reports = [r for r in data.reports if r.receiving_account in named]
     cities = sorted(set().union(*(data.cities_of(n) for n in names)))
     held = {a: trace.held.get(a, 0) for a in ring.accounts}
     seen = [trace.last_seen[a] for a in ring.accounts if a in trace.last_seen]
@@ -120,7 +128,7 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         first_seen=wall_time(min(times)),
         last_seen=wall_time(max(seen or times)),
         traced_yuan=_yuan(sum(r.cents for r in reports)),
-        freeze_yuan=_yuan(to_freeze(held, trace, inside)),
+        freeze_yuan=_yuan(to_freeze(held, moves, trace.exits)),
     )
     row.members = [
         _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
@@ -133,8 +141,7 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
             first_at=wall_time(trace.spans[(s, d)][0]),
             last_at=wall_time(trace.spans[(s, d)][1]),
         )
-        for (s, d), c in trace.flows.items()
-        if s in inside and (d in inside or d in trace.exits) and c > 0
+        for s, d, c in moves
     ]
     row.reports = [_report(r) for r in reports]
     return row

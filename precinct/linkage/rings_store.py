@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Float, ForeignKey, Numeric, String, select
+from sqlalchemy import Float, ForeignKey, Numeric, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from precinct.core.db import Base, utcnow
@@ -123,6 +123,8 @@ def ring_by_number(session: Session, number: str) -> FraudRing | None:
 
 
 def clear_rings(session: Session) -> None:
-    for ring in session.scalars(select(FraudRing)):
-        session.delete(ring)
+    """Delete every stored ring with its rows (bulk statements, not one object at a time)."""
+    for child in (RingTransfer, RingReport, RingFlow, RingMember):
+        session.execute(delete(child))
+    session.execute(delete(FraudRing))
     session.flush()
