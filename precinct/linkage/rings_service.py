@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from precinct.cases import service as cases
@@ -87,19 +88,27 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     clear_rings(session)
     flows = flows_by_ring(trace, found)
     rows = [_ring_row(data, ring, trace, m) for ring, m in zip(found, flows, strict=True)]
-    for row, kept in zip(rows, ring_transfers(t, found, set(trace.exits)), strict=True):
-        row.transfers = [
-            RingTransfer(
-                source=str(data.names[s]),
-                target=str(data.names[d]),
-                at=wall_time(int(when)),
-                amount_yuan=_yuan(int(c)),
-                reported=bool(r),
-            )
-            for s, d, when, c, r in kept
-        ]
     session.add_all(rows)
-    session.flush()
+    session.flush()  # the rings' ids; their flows and transfers go in as bulk inserts
+    flow_rows, transfer_rows = [], []
+    kept = ring_transfers(t, found, set(trace.exits))
+    for row, moves, moved in zip(rows, flows, kept, strict=True):
+        flow_rows += _flow_rows(data, trace, moves, row.id)
+        transfer_rows += [
+            {
+                "ring_id": row.id,
+                "source": str(data.names[s]),
+                "target": str(data.names[d]),
+                "at": wall_time(int(when)),
+                "amount_yuan": _yuan(int(c)),
+                "reported": bool(r),
+            }
+            for s, d, when, c, r in moved
+        ]
+    if flow_rows:
+        session.execute(insert(RingFlow), flow_rows)
+    if transfer_rows:
+        session.execute(insert(RingTransfer), transfer_rows)
     audit.append(
         session,
         audit.AuditEvent(
@@ -110,6 +119,22 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
         ),
     )
     return rows
+
+
+def _flow_rows(
+    data: RingInputs, trace: flow.Trace, moves: Moves, ring_id: int
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "ring_id": ring_id,
+            "source": str(data.names[s]),
+            "target": str(data.names[d]),
+            "amount_yuan": _yuan(c),
+            "first_at": wall_time(trace.spans[(s, d)][0]),
+            "last_at": wall_time(trace.spans[(s, d)][1]),
+        }
+        for s, d, c in moves
+    ]
 
 
 def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace, moves: Moves) -> FraudRing:
@@ -132,16 +157,6 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace, moves: Moves) -> 
     )
     row.members = [
         _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
-    ]
-    row.flows = [
-        RingFlow(
-            source=str(data.names[s]),
-            target=str(data.names[d]),
-            amount_yuan=_yuan(c),
-            first_at=wall_time(trace.spans[(s, d)][0]),
-            last_at=wall_time(trace.spans[(s, d)][1]),
-        )
-        for s, d, c in moves
     ]
     row.reports = [_report(r) for r in reports]
     return row
