@@ -7,14 +7,23 @@ ten million transfers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import numpy as np
 
-from precinct.demo.fraud_common import CITIES, I64, LINK_KINDS, START, Ledger, card_numbers
+from precinct.demo.fraud_common import (
+    CITIES,
+    DAY,
+    I64,
+    LINK_KINDS,
+    PHONE,
+    START,
+    Ledger,
+    card_numbers,
+)
 from precinct.demo.fraud_normal import NormalSpec, normal_account_count, plant_normal
 from precinct.demo.fraud_rings import (
     TYPOLOGIES,
@@ -24,6 +33,7 @@ from precinct.demo.fraud_rings import (
     RingTruth,
     bridge,
     plant_ring,
+    roles_of,
 )
 from precinct.linkage.rings_graph import Links, Transfers
 
@@ -36,8 +46,10 @@ class FraudSpec:
     seed: int = 20241215
     persons: int = 20_000
     rings: int = 12  # besides the two-city ring of 72
-    min_size: int = 8
-    max_size: int = 40
+    min_size: int = 5
+    max_size: int = 60
+    own_accounts: float = 0.5  # members using a person's own (or rented) account, not a bought card
+    reused_mules: float = 0.3  # share of rings that borrow a mule of an earlier ring
 
 
 @dataclass
@@ -53,6 +65,8 @@ class FraudData:
     reports: list[Report]
     rings: list[RingTruth]
     hubs: I64
+    services: I64 = field(default_factory=lambda: np.empty(0, np.int64))
+    phone_of: dict[int, int] = field(default_factory=dict)  # account -> holder's phone
 
     @property
     def edges(self) -> int:
@@ -67,11 +81,20 @@ class FraudData:
             int(a): role for r in self.rings for a, role in zip(r.accounts, r.roles, strict=True)
         }
 
+    def holdings(self) -> dict[int, int]:
+        """Where the victims' money is: account (member or money service) -> cents."""
+        held: dict[int, int] = {}
+        for ring in self.rings:
+            for account, cents in ring.holdings.items():
+                held[account] = held.get(account, 0) + cents
+        return held
+
 
 def _plans(rng: np.random.Generator, spec: FraudSpec) -> list[RingPlan]:
     plans = [RingPlan(1, BIG_RING_SIZE, (1, 2), TYPOLOGIES, BIG_RING_CENTS)]
+    low, high = np.log(spec.min_size), np.log(spec.max_size + 1)
     for ring_id in range(2, spec.rings + 2):
-        size = int(rng.integers(spec.min_size, spec.max_size + 1))
+        size = int(np.exp(rng.uniform(low, high)))  # many small rings, a few large ones
         two = rng.random() < 0.2
         cities = tuple(
             int(c) for c in rng.choice(np.arange(1, len(CITIES)), 2 if two else 1, replace=False)
@@ -83,6 +106,50 @@ def _plans(rng: np.random.Generator, spec: FraudSpec) -> list[RingPlan]:
     return plans
 
 
+def _members(
+    rng: np.random.Generator, spec: FraudSpec, plans: list[RingPlan], cards: I64, persons: I64
+) -> tuple[list[I64], I64]:
+    """Each ring's accounts: bought cards, or persons' own accounts (callers and organisers
+    living ordinary lives, mules renting out their salary card); one ring in three also borrows
+    a mule of an earlier ring. Returns the accounts per ring and the persons recruited."""
+    recruited = rng.permutation(persons)
+    used_cards = used_persons = 0
+    out: list[I64] = []
+    for plan in plans:
+        own = rng.random(plan.size) < spec.own_accounts
+        ring = np.empty(plan.size, np.int64)
+        k = int(own.sum())
+        ring[own] = recruited[used_persons : used_persons + k]
+        ring[~own] = cards[used_cards : used_cards + plan.size - k]
+        used_persons += k
+        used_cards += plan.size - k
+        roles = roles_of(plan.size)
+        if out and rng.random() < spec.reused_mules:
+            donor = int(rng.integers(len(out)))
+            mule_slots = [i for i, r in enumerate(roles) if r == "mule"]
+            donor_mules = [i for i, r in enumerate(roles_of(len(out[donor]))) if r == "mule"]
+            ring[mule_slots[-1]] = out[donor][donor_mules[int(rng.integers(len(donor_mules)))]]
+        out.append(ring)
+    return out, recruited[:used_persons]
+
+
+def _rented_quiet(data: tuple[I64, ...], normal: int, truths: list[RingTruth], own: I64) -> I64:
+    """Rows to keep: a mule's holder who rented out their card makes no payments of their own
+    while the ring uses it (salaries and family money still arrive)."""
+    src, time = data[0], data[1]
+    keep = np.ones(len(src), dtype=bool)
+    owned = set(own.tolist())
+    for ring in truths:
+        mules = [int(a) for a, r in zip(ring.accounts, ring.roles, strict=True) if r == "mule"]
+        rented = np.array([a for a in mules if a in owned], np.int64)
+        if len(rented) == 0:
+            continue
+        quiet = np.isin(src[:normal], rented) & (time[:normal] >= ring.first - 7 * DAY)
+        quiet &= time[:normal] <= ring.last + 7 * DAY
+        keep[:normal] &= ~quiet
+    return keep
+
+
 def generate(spec: FraudSpec) -> FraudData:
     rng = np.random.default_rng(spec.seed)
     plans = _plans(rng, spec)
@@ -91,29 +158,34 @@ def generate(spec: FraudSpec) -> FraudData:
     rng.shuffle(accounts)
     ledger = Ledger()
     pop = plant_normal(rng, NormalSpec(spec.persons), accounts[:normal], ledger)
+    normal_rows = sum(len(s) for s in ledger.src)
+    rings, own = _members(rng, spec, plans, accounts[normal:], pop.persons)
+    ordinary = pop.persons[~np.isin(pop.persons, own)]
     reports: list[Report] = []
     truths: list[RingTruth] = []
-    offset = normal
-    for plan in plans:
-        ring_accounts = accounts[offset : offset + plan.size]
-        offset += plan.size
-        ctx = RingContext(rng, ring_accounts, pop.persons, pop.persons, pop.shops)
+    for plan, ring_accounts in zip(plans, rings, strict=True):
+        ctx = RingContext(rng, ring_accounts, ordinary, ordinary, pop.shops, pop.services)
         truths.append(plant_ring(ctx, plan, ledger, reports))
     for k in range(1, len(truths) - 1, 3):  # one ring in three shares a den with the next
         bridge(rng, truths[k], truths[k + 1], ledger)
-    order = np.argsort(np.concatenate(ledger.time), kind="stable")
+    src, time = np.concatenate(ledger.src), np.concatenate(ledger.time)
+    keep = _rented_quiet((src, time), normal_rows, truths, own)
+    order = np.argsort(time[keep], kind="stable")
+    phones = ledger.link_kind_values(PHONE)
     return FraudData(
-        src=np.concatenate(ledger.src)[order],
-        dst=np.concatenate(ledger.dst)[order],
-        time=np.concatenate(ledger.time)[order],
-        cents=np.concatenate(ledger.cents)[order],
-        reported=np.concatenate(ledger.reported)[order],
+        src=src[keep][order],
+        dst=np.concatenate(ledger.dst)[keep][order],
+        time=time[keep][order],
+        cents=np.concatenate(ledger.cents)[keep][order],
+        reported=np.concatenate(ledger.reported)[keep][order],
         link_account=np.concatenate(ledger.link_account),
         link_kind=np.concatenate(ledger.link_kind),
         link_value=np.concatenate(ledger.link_value),
         reports=reports,
         rings=truths,
-        hubs=np.concatenate([pop.employers, pop.shops, pop.hubs]),
+        hubs=np.concatenate([pop.employers, pop.shops, pop.hubs, pop.services]),
+        services=pop.services,
+        phone_of=phones,
     )
 
 

@@ -76,3 +76,14 @@ class Ledger:
         self.link_account.append(np.asarray(account, dtype=np.int64))
         self.link_kind.append(np.full(len(account), kind, dtype=np.int64))
         self.link_value.append(np.asarray(value, dtype=np.int64))
+
+    def link_kind_values(self, kind: int) -> dict[int, int]:
+        """account -> value of its first link of `kind` (e.g. the holder's phone)."""
+        out: dict[int, int] = {}
+        for account, kinds, values in zip(
+            self.link_account, self.link_kind, self.link_value, strict=True
+        ):
+            if len(kinds) and kinds[0] == kind:
+                for a, v in zip(account.tolist(), values.tolist(), strict=True):
+                    out.setdefault(a, v)
+        return out

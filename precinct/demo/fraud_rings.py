@@ -12,6 +12,7 @@ from precinct.demo.fraud_common import CITIES, DAY, DAYS, DEVICE, I64, IP, PHONE
 
 TYPOLOGIES = ("fan_out", "fan_in", "cycle", "scatter_gather", "layering")
 ROLES = ("organiser", "caller", "mule", "cash_out")
+APP_HOSTS = ("jd-kefu", "licai", "shuadan", "daikuan")
 APPS = ("假冒客服", "刷单返利", "虚假投资理财", "冒充公检法", "虚假贷款")
 Flow = tuple[int, int, int, int]  # src index, dst index, time, cents
 
@@ -38,6 +39,7 @@ class Report:
     app: str
     ring_id: int
     solved: bool = False  # a local case solved (a mule or caller caught), the ring unseen
+    link: str = ""  # the scam site the victim was sent to
 
 
 @dataclass
@@ -54,10 +56,10 @@ class RingTruth:
     holdings: dict[int, int] = field(default_factory=dict)  # account -> cents left of victims'
 
 
-def _roles(size: int) -> list[str]:
+def roles_of(size: int) -> list[str]:
     organisers = 2 if size > 30 else 1
     callers = max(1, size // 4)
-    cash_outs = max(2, size // 5)
+    cash_outs = max(1, size // 5)
     mules = size - organisers - callers - cash_outs
     return (
         ["organiser"] * organisers
@@ -77,8 +79,12 @@ def _split(rng: np.random.Generator, cents: int, parts: int) -> list[int]:
 class _Launder:
     """Writes the hops of one victim payment, each hop minutes after the money arrived."""
 
-    def __init__(self, rng: np.random.Generator, mules: list[int], cash_outs: list[int]) -> None:
+    def __init__(
+        self, rng: np.random.Generator, mules: list[int], cash_outs: list[int], services: int
+    ) -> None:
         self.rng, self.mules, self.cash_outs = rng, mules, cash_outs
+        self.services = services  # indices from len(accounts) on: the money-service businesses
+        self.first_service = max(mules + cash_outs) + 1
         self.flows: list[Flow] = []
 
     def hop(self, src: int, dst: int, time: int, cents: int) -> int:
@@ -87,7 +93,12 @@ class _Launder:
         return when
 
     def cash(self, src: int, time: int, cents: int) -> None:
-        self.hop(src, self.cash_outs[int(self.rng.integers(len(self.cash_outs)))], time, cents)
+        """To a cash-out account, which buys gold or USDT with 70% of it at a money-service
+        business within hours (money the rings share) and keeps the rest for the cuts."""
+        cash_out = self.cash_outs[int(self.rng.integers(len(self.cash_outs)))]
+        when = self.hop(src, cash_out, time, cents)
+        service = self.first_service + int(self.rng.integers(self.services))
+        self.hop(cash_out, service, when, cents * 70 // 100)
 
     def others(self, first: int, count: int) -> list[int]:
         pool = [m for m in self.mules if m != first]
@@ -95,6 +106,8 @@ class _Launder:
         return [pool[int(i)] for i in picked]
 
     def run(self, typology: str, first: int, time: int, cents: int) -> None:
+        if typology in ("cycle", "fan_out", "scatter_gather") and len(self.mules) < 4:
+            typology = "layering"  # a ring of a few has no mules to spread over
         if typology == "layering":
             for nxt in self.others(first, int(self.rng.integers(2, 5))):
                 time, first = self.hop(first, nxt, time, cents), nxt
@@ -136,6 +149,7 @@ class RingContext:
     victims: I64  # normal accounts that may fall victim
     friends: I64  # normal accounts the members also deal with (camouflage)
     shops: I64
+    services: I64  # money-service businesses the cash-outs buy gold or USDT at
 
 
 def _kickbacks(rng: np.random.Generator, flows: list[Flow], roles: list[str]) -> list[Flow]:
@@ -145,8 +159,8 @@ def _kickbacks(rng: np.random.Generator, flows: list[Flow], roles: list[str]) ->
     callers = [i for i, r in enumerate(roles) if r == "caller"]
     cash = {i for i, r in enumerate(roles) if r == "cash_out"}
     extra: list[Flow] = []
-    for _, dst, when, cents in list(flows):
-        if dst in cash and cents >= 1000:
+    for src, dst, when, cents in list(flows):
+        if dst in cash and src not in cash and cents >= 1000:
             boss = organisers[int(rng.integers(len(organisers)))]
             extra.append((dst, boss, when + int(rng.integers(DAY, 3 * DAY)), cents * 15 // 100))
     end = max(f[2] for f in extra) + 2 * DAY
@@ -161,17 +175,19 @@ def plant_ring(
     ctx: RingContext, plan: RingPlan, ledger: Ledger, reports: list[Report]
 ) -> RingTruth:
     rng, acc = ctx.rng, ctx.accounts
-    roles = _roles(plan.size)
+    every = np.concatenate([acc, ctx.services])  # flow indices past the members: the services
+    roles = roles_of(plan.size)
     mules = [i for i, r in enumerate(roles) if r == "mule"]
     start = START + int(rng.integers(0, DAYS - 260)) * DAY
     span = int(rng.integers(60, 240)) * DAY
-    count = max(10, 3 * plan.size)
+    count = max(6, 3 * plan.size)
     victims = ctx.victims[rng.choice(len(ctx.victims), size=count, replace=False)]
     cents = _victim_cents(rng, plan, count)
     times = np.sort(start + rng.integers(0, span, size=count))
     phones = 17_000_000_000 + plan.ring_id * 1000 + np.arange(plan.size, dtype=np.int64)
     callers = [i for i, r in enumerate(roles) if r == "caller"]
-    launder = _Launder(rng, mules, [i for i, r in enumerate(roles) if r == "cash_out"])
+    cash = [i for i, r in enumerate(roles) if r == "cash_out"]
+    launder = _Launder(rng, mules, cash, len(ctx.services))
     firsts: list[int] = []
     for k in range(count):
         first = mules[int(rng.integers(1, len(mules)))]
@@ -188,6 +204,7 @@ def plant_ring(
                 APPS[int(rng.integers(len(APPS)))],
                 plan.ring_id,
                 bool(rng.random() < 0.25),
+                f"https://{APP_HOSTS[plan.ring_id % len(APP_HOSTS)]}{plan.ring_id}.top/{k % 3}",
             )
         )
         typology = plan.typologies[int(rng.integers(len(plan.typologies)))]
@@ -197,10 +214,10 @@ def plant_ring(
     src, dst, when, amount = (
         np.array(column, dtype=np.int64) for column in zip(*flows, strict=True)
     )
-    ledger.pay(acc[src], acc[dst], when, amount)
+    ledger.pay(every[src], every[dst], when, amount)
     _links(ctx, plan, phones, ledger)
     _camouflage(ctx, start, span, ledger)
-    holdings = _holdings(acc, flows, reports[-count:])
+    holdings = _holdings(every, flows, reports[-count:])
     cities = [CITIES[plan.cities[i % len(plan.cities)]] for i in range(plan.size)]
     return RingTruth(
         plan.ring_id,
@@ -255,7 +272,12 @@ def _camouflage(ctx: RingContext, start: int, span: int, ledger: Ledger) -> None
     times = start - 30 * DAY + rng.integers(0, span, size=len(who))
     cents = np.round(rng.lognormal(np.log(20_000), 0.8, len(who))).astype(np.int64)
     ledger.pay(pal, acc[who], times, cents)
-    who = np.repeat(np.arange(n), 2)  # and pay them back now and then, while laundering
+    who = np.repeat(np.arange(n), 2)  # strangers pay members (goods sold, small scams) ...
+    stranger = ctx.friends[rng.integers(0, len(ctx.friends), size=len(who))]
+    times = start + rng.integers(0, span, size=len(who))
+    cents = np.round(rng.lognormal(np.log(30_000), 1.0, len(who))).astype(np.int64)
+    ledger.pay(stranger, acc[who], times, cents)
+    who = np.repeat(np.arange(n), 2)  # and pay their friends back now and then, while laundering
     pal = friend[who, rng.integers(0, 2, size=len(who))]
     times = start + rng.integers(0, span, size=len(who))
     cents = np.round(rng.lognormal(np.log(20_000), 0.8, len(who))).astype(np.int64)

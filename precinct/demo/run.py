@@ -119,7 +119,7 @@ def build_demo(
         fleet = _with_progress(progress_factory, lambda p: run_fleet_stage(db, settings, seed, p))
         lines += fleet_lines(fleet)
         persons = max(3000, min(10_000, options.residents // 5))
-        lines += fraud_lines(run_fraud_stage(db, seed, persons))
+        lines += fraud_lines(run_fraud_stage(db, seed, persons, settings.data_dir / "fraud"))
         video: OnVideo | None = None
         if options.video_scale > 0:
             footage = FootageSpec(seed=seed, scale=options.video_scale)

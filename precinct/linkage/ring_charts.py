@@ -179,27 +179,3 @@ def _links(bands: list[Flow], place: dict[str, tuple[float, float]], scale: floa
             "</path>"
         )
     return parts
-
-
-@dataclass(frozen=True)
-class Reached:
-    account: str  # an account the victims paid into
-    hops: int  # transfers from there to the mule
-
-
-def trace_back(flows: list[Flow], entry: set[str], mule: str) -> list[Reached]:
-    """Accounts the victims paid into whose traced money reached `mule`, nearest first."""
-    back: dict[str, list[str]] = defaultdict(list)
-    for f in flows:
-        back[f.target].append(f.source)
-    hops, frontier = {mule: 0}, [mule]
-    while frontier:
-        nxt = []
-        for a in frontier:
-            for b in back[a]:
-                if b not in hops:
-                    hops[b] = hops[a] + 1
-                    nxt.append(b)
-        frontier = nxt
-    found = [Reached(a, h) for a, h in hops.items() if a in entry]
-    return sorted(found, key=lambda r: (r.hops, r.account))

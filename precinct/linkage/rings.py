@@ -8,12 +8,22 @@ pass most of their money on within a day (fast pass-through) seed the search."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.linkage.rings_graph import I64, AccountGraph, Transfers
+from precinct.linkage.flow import Trace, TraceParams, trace_forward
+from precinct.linkage.rings_graph import (
+    I64,
+    AccountGraph,
+    GraphCaps,
+    Links,
+    Transfers,
+    build_graph,
+    evidence_graph,
+    transfer_degree,
+)
 
 DAY = 86_400
 
@@ -21,12 +31,14 @@ DAY = 86_400
 @dataclass(frozen=True)
 class RingParams:
     max_ring: int = 150  # components larger than this are split by Leiden
+    max_evidence_ring: int = 4  # in the money graph: rings sharing a mule or a den are split
+    evidence_resolution: float = 0.6  # CPM there: tainted transfers per pair of members
     resolution: float = 0.2  # CPM: a community's weighted density must exceed this
     iterations: int = 2  # Leiden passes (-1: until stable; 6x slower, no better on the bench)
     objective: str = "CPM"  # scale-free, unlike modularity whose useful resolution grows with
     # the graph (3 is right for 4 000 persons, 10 for 70 000)
     min_size: int = 4
-    min_seeds: int = 2
+    min_seeds: int = 2  # reported payments into the group (without reports: seed accounts)
     seed: int = 7  # Leiden's random seed, for repeatable results
 
 
@@ -103,7 +115,12 @@ def find_rings(t: Transfers, g: AccountGraph, params: RingParams) -> list[Ring]:
     seeds = seed_accounts(t) & ~g.hubs
     counts = np.bincount(label[seeds], minlength=label.max() + 1)
     sizes = np.bincount(label)
-    chosen = np.flatnonzero((counts >= params.min_seeds) & (sizes >= params.min_size))
+    evidence = counts
+    if t.reported.any():  # two reported payments into one group, even into one account
+        paid = t.dst[t.reported]
+        paid = paid[~g.hubs[paid]]
+        evidence = np.bincount(label[paid], minlength=label.max() + 1)
+    chosen = np.flatnonzero((evidence >= params.min_seeds) & (sizes >= params.min_size))
     in_ring = np.zeros(label.max() + 1, dtype=bool)
     in_ring[chosen] = True
     ring_label = np.where(in_ring[label], label, -1)
@@ -111,7 +128,7 @@ def find_rings(t: Transfers, g: AccountGraph, params: RingParams) -> list[Ring]:
     local = Transfers(
         t.src[near], t.dst[near], t.time[near], t.cents[near], t.reported[near], t.accounts
     )
-    roles = _role_features(local).assign(ring_label, local)
+    roles = _role_features(local, g.hubs).assign(ring_label, local)
     rings: list[Ring] = []
     for ring_id, comm in enumerate(chosen[np.argsort(-counts[chosen])], start=1):
         members = np.flatnonzero(label == comm)
@@ -155,6 +172,7 @@ class _RoleFeatures:
     outflow: NDArray[np.float64]
     fast: NDArray[np.float64]
     received_reported: NDArray[np.bool_]
+    to_hubs: NDArray[np.float64]  # paid into hubs (money services, apps): cashing out
 
     def assign(self, ring_label: I64, t: Transfers) -> dict[int, str]:
         """mule: passes money on fast; cash_out: keeps what ring members sent; organiser: keeps
@@ -166,8 +184,11 @@ class _RoleFeatures:
             t.dst[internal], weights=t.cents[internal], minlength=t.accounts
         ).astype(np.float64)
         keeps = (ring_in >= 0.5 * self.inflow) & (self.outflow < 0.6 * self.inflow)
-        mule = self.received_reported | ((self.fast >= 0.5) & (self.outflow > 0) & ~keeps)
-        holder = keeps & ~mule & (ring_in >= 100_000)
+        cashes = (ring_in >= 0.5 * self.inflow) & (self.to_hubs >= 0.5 * self.outflow)
+        cashes &= self.outflow > 0
+        passes = (self.fast >= 0.5) & (self.outflow > 0) & ~keeps & ~cashes
+        mule = self.received_reported | passes
+        holder = (keeps | cashes) & ~mule & (ring_in >= 100_000)
         cash_out = holder & (self._from(mule & inside, internal, t) >= 0.5 * ring_in)
         organiser = holder & ~cash_out & (self._from(cash_out, internal, t) >= 0.5 * ring_in)
         roles: dict[int, str] = {}
@@ -190,12 +211,44 @@ class _RoleFeatures:
         )
 
 
-def _role_features(t: Transfers) -> _RoleFeatures:
+def _role_features(t: Transfers, hubs: NDArray[np.bool_]) -> _RoleFeatures:
     received = np.zeros(t.accounts, dtype=bool)
     received[t.dst[t.reported]] = True
+    exits = hubs[t.dst]
     return _RoleFeatures(
         np.bincount(t.dst, weights=t.cents, minlength=t.accounts).astype(np.float64),
         np.bincount(t.src, weights=t.cents, minlength=t.accounts).astype(np.float64),
         fast_out_share(t),
         received,
+        np.bincount(t.src[exits], weights=t.cents[exits], minlength=t.accounts).astype(np.float64),
     )
+
+
+def discover(
+    t: Transfers,
+    links: Links | None,
+    caps: GraphCaps,
+    params: RingParams,
+    trace_params: TraceParams,
+) -> tuple[list[Ring], AccountGraph, Trace]:
+    """Rings and the victims' money: with reported payments, trace the money first and find
+    the rings in the graph of who passed it on and who shares identifiers with whom (time,
+    amounts and typology follow from the trace); without reports, in the capped graph of all
+    transfers and identifiers, seeded by fast pass-through accounts."""
+    seeds = np.flatnonzero(t.reported)
+    if len(seeds):
+        degree = transfer_degree(t)[3]
+        hubs = degree > caps.max_degree
+        trace = trace_forward(t, seeds, hubs, trace_params)
+        if trace.counts:
+            pairs = np.array(list(trace.counts), dtype=np.int64)
+            counts = np.fromiter(trace.counts.values(), dtype=np.int64, count=len(pairs))
+            moves = (pairs[:, 0], pairs[:, 1], counts)
+            evidence = evidence_graph((hubs, degree), moves, links, caps)
+            split_all = replace(
+                params, max_ring=params.max_evidence_ring, resolution=params.evidence_resolution
+            )
+            return find_rings(t, evidence, split_all), evidence, trace
+    graph = build_graph(t, links, caps)
+    trace = trace_forward(t, seeds, graph.hubs, trace_params)
+    return find_rings(t, graph, params), graph, trace

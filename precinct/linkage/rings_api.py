@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
-from precinct.linkage import ring_charts
+from precinct.linkage import ring_charts, rings_money
 from precinct.linkage import rings_service as service
 from precinct.linkage.rings_export import write_freeze
 from precinct.linkage.rings_store import FraudRing
@@ -96,7 +96,7 @@ def ring_json(session: WriteSession, actor: RingViewer, number: str) -> RingDeta
         for m in ring.members
     ]
     return RingDetailOut(
-        **RingOut.of(ring).model_dump(), members=members, freeze=service.freeze_rows(ring)
+        **RingOut.of(ring).model_dump(), members=members, freeze=rings_money.freeze_rows(ring)
     )
 
 
@@ -117,9 +117,11 @@ def _graph(ring: FraudRing) -> dict[str, Any]:
         }
         for m in ring.members
     ]
-    edges = [
+    members = {m.account for m in ring.members}
+    edges = [  # between members: the money services they cashed out at are in the Sankey
         {"data": {"source": f.source, "target": f.target, "amount": float(f.amount_yuan)}}
         for f in ring.flows
+        if f.source in members and f.target in members
     ]
     return {"nodes": nodes, "edges": edges}
 
@@ -132,16 +134,11 @@ def _charts(ring: FraudRing, back: str) -> dict[str, Any]:
     ]
     reports = [ring_charts.Dated(r.reported_at, float(r.loss_yuan)) for r in ring.reports]
     moved = [ring_charts.Dated(f.last_at, float(f.amount_yuan)) for f in ring.flows if f.last_at]
-    entry = {p.target for p in paid}
-    reached = ring_charts.trace_back(flows, entry, back) if back else []
-    hops = {r.account: r.hops for r in reached}
     return {
         "timeline": ring_charts.timeline_svg(reports, moved),
         "sankey": ring_charts.sankey_svg(flows, paid),
         "back": back,
-        "back_reports": [
-            (r, hops[r.receiving_account]) for r in ring.reports if r.receiving_account in hops
-        ],
+        "back_reports": rings_money.trace_back(ring, back) if back else [],
     }
 
 
@@ -156,7 +153,7 @@ def ring_page(
         "ring.html",
         ring=ring,
         graph=_graph(ring),
-        freeze=service.freeze_rows(ring),
+        freeze=rings_money.freeze_rows(ring),
         roles=service.members_by_role(ring),
         **_charts(ring, back.strip()),
     )

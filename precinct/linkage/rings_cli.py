@@ -13,9 +13,9 @@ from precinct.core.console import JsonOpt, emit, fail
 from precinct.core.tabular import TableError
 from precinct.linkage import flow, rings_io
 from precinct.linkage.cli import app  # the `precinct link` commands: rings and trace join it
-from precinct.linkage.rings import RingParams, find_rings
+from precinct.linkage.rings import RingParams, discover
 from precinct.linkage.rings_export import BANKS, write_freeze
-from precinct.linkage.rings_graph import GraphCaps, build_graph, transfer_degree
+from precinct.linkage.rings_graph import GraphCaps, transfer_degree
 
 TransfersOpt = Annotated[
     Path,
@@ -52,8 +52,13 @@ def rings(
 ) -> None:
     """Find fraud rings: every account judged part of a ring with its role and core score."""
     data = _load(transfers, links)
-    graph = build_graph(data.transfers, data.links, GraphCaps(max_degree=max_degree))
-    found = find_rings(data.transfers, graph, RingParams(resolution=resolution))
+    found, _, _ = discover(
+        data.transfers,
+        data.links,
+        GraphCaps(max_degree=max_degree),
+        RingParams(resolution=resolution),
+        flow.TraceParams(),
+    )
     lines = ["account,ring_id,role,score"]
     summary: list[dict[str, Any]] = []
     for ring in found:

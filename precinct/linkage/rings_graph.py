@@ -111,3 +111,34 @@ def _merge(
     keys, inverse = np.unique(a * n + b, return_inverse=True)
     summed = np.bincount(inverse, weights=weight).astype(np.float64)
     return keys // n, keys % n, summed
+
+
+def evidence_graph(
+    base: tuple[NDArray[np.bool_], I64],
+    moves: tuple[I64, I64, I64],
+    links: Links | None,
+    caps: GraphCaps,
+) -> AccountGraph:
+    """The graph of what ties accounts to the victims' money: pairs that passed it on (weight:
+    how many tainted transfers) and shared identifiers between accounts that both took it.
+    Everyday ties (family, colleagues, the landlord) carry no victims' money and drop out, so
+    a mule who rented out his salary card is not pulled back into his household. `base`: the
+    hubs and the transfer degree of every account (the graph of all transfers is not built)."""
+    hubs, degree = base
+    n = len(hubs)
+    src, dst, count = moves
+    suspect = np.zeros(n, dtype=bool)
+    suspect[dst] = True
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    a, b, weight = _merge(lo, hi, count.astype(np.float64), n)
+    if links is not None and len(links.account):
+        la, lb = link_pairs(links, n, caps.max_sharing)
+        both = suspect[la] & suspect[lb]
+        la, lb, lc = pair_counts(la[both], lb[both], n)
+        a, b = np.concatenate([a, la]), np.concatenate([b, lb])
+        weight = np.concatenate([weight, lc * caps.link_weight])
+        a, b, weight = _merge(a, b, weight, n)
+    keep = ~hubs[a] & ~hubs[b] & (a != b)
+    graph = ig.Graph(n=n, edges=np.stack([a[keep], b[keep]], axis=1), directed=False)
+    graph.es["weight"] = weight[keep]
+    return AccountGraph(graph, hubs, degree)

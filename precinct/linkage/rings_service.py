@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from precinct.cases import service as cases
@@ -18,20 +18,28 @@ from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.linkage import flow
-from precinct.linkage.rings import Ring, RingParams, find_rings
+from precinct.linkage.rings import Ring, RingParams, discover
 from precinct.linkage.rings_export import BANKS
-from precinct.linkage.rings_graph import GraphCaps, Links, Transfers, build_graph
+from precinct.linkage.rings_graph import GraphCaps, Links, Transfers
+from precinct.linkage.rings_money import (
+    SHANGHAI,
+    Moves,
+    flows_by_ring,
+    freeze_rows,
+    ring_transfers,
+    to_freeze,
+)
 from precinct.linkage.rings_store import (
     FraudRing,
     RingFlow,
     RingMember,
     RingReport,
+    RingTransfer,
     clear_rings,
     list_rings,
     ring_by_number,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -56,6 +64,8 @@ class RingInputs:
     phone: dict[str, str] = field(default_factory=dict)  # account -> holder's phone
     reports: list[FraudReportIn] = field(default_factory=list)
     call_cities: dict[str, set[str]] = field(default_factory=dict)  # account -> call locations
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # report -> tied transfers
+    unmatched: list[str] = field(default_factory=list)  # reports whose payment was not found
 
     def cities_of(self, account: str) -> set[str]:
         registered = {self.city[account]} if self.city.get(account) else set()
@@ -74,13 +84,31 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     """Replace the stored rings by the rings found in `data` (the run is audited)."""
     actor.require(Permission.RING_VIEW)
     t = data.transfers
-    graph = build_graph(t, data.links, GraphCaps())
-    found = find_rings(t, graph, RingParams())
-    trace = flow.trace_forward(t, np.flatnonzero(t.reported), graph.hubs, flow.TraceParams())
+    found, _, trace = discover(t, data.links, GraphCaps(), RingParams(), flow.TraceParams())
     clear_rings(session)
-    rows = [_ring_row(data, ring, trace) for ring in found]
+    flows = flows_by_ring(trace, found)
+    rows = [_ring_row(data, ring, trace, m) for ring, m in zip(found, flows, strict=True)]
     session.add_all(rows)
-    session.flush()
+    session.flush()  # the rings' ids; their flows and transfers go in as bulk inserts
+    flow_rows, transfer_rows = [], []
+    kept = ring_transfers(t, found, set(trace.exits))
+    for row, moves, moved in zip(rows, flows, kept, strict=True):
+        flow_rows += _flow_rows(data, trace, moves, row.id)
+        transfer_rows += [
+            {
+                "ring_id": row.id,
+                "source": str(data.names[s]),
+                "target": str(data.names[d]),
+                "at": wall_time(int(when)),
+                "amount_yuan": _yuan(int(c)),
+                "reported": bool(r),
+            }
+            for s, d, when, c, r in moved
+        ]
+    if flow_rows:
+        session.execute(insert(RingFlow), flow_rows)
+    if transfer_rows:
+        session.execute(insert(RingTransfer), transfer_rows)
     audit.append(
         session,
         audit.AuditEvent(
@@ -93,10 +121,26 @@ def analyse(session: Session, actor: Actor, data: RingInputs) -> list[FraudRing]
     return rows
 
 
-def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
+def _flow_rows(
+    data: RingInputs, trace: flow.Trace, moves: Moves, ring_id: int
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "ring_id": ring_id,
+            "source": str(data.names[s]),
+            "target": str(data.names[d]),
+            "amount_yuan": _yuan(c),
+            "first_at": wall_time(trace.spans[(s, d)][0]),
+            "last_at": wall_time(trace.spans[(s, d)][1]),
+        }
+        for s, d, c in moves
+    ]
+
+
+def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace, moves: Moves) -> FraudRing:
     names = [str(data.names[a]) for a in ring.accounts]
-    inside = set(ring.accounts)
-    reports = [r for r in data.reports if r.receiving_account in set(names)]
+    named = set(names)
+    reports = [r for r in data.reports if r.receiving_account in named]
     cities = sorted(set().union(*(data.cities_of(n) for n in names)))
     held = {a: trace.held.get(a, 0) for a in ring.accounts}
     seen = [trace.last_seen[a] for a in ring.accounts if a in trace.last_seen]
@@ -109,21 +153,10 @@ def _ring_row(data: RingInputs, ring: Ring, trace: flow.Trace) -> FraudRing:
         first_seen=wall_time(min(times)),
         last_seen=wall_time(max(seen or times)),
         traced_yuan=_yuan(sum(r.cents for r in reports)),
-        freeze_yuan=_yuan(sum(c for c in held.values() if c >= flow.TraceParams().min_cents)),
+        freeze_yuan=_yuan(to_freeze(held, moves, trace.exits)),
     )
     row.members = [
         _member(data, m.account, m.role, m.score, trace) for m in ring.core(len(ring.members))
-    ]
-    row.flows = [
-        RingFlow(
-            source=str(data.names[s]),
-            target=str(data.names[d]),
-            amount_yuan=_yuan(c),
-            first_at=wall_time(trace.spans[(s, d)][0]),
-            last_at=wall_time(trace.spans[(s, d)][1]),
-        )
-        for (s, d), c in trace.flows.items()
-        if s in inside and d in inside and c > 0
     ]
     row.reports = [_report(r) for r in reports]
     return row
@@ -180,20 +213,6 @@ def view_ring(session: Session, actor: Actor, number: str) -> FraudRing | None:
             ),
         )
     return ring
-
-
-def freeze_rows(ring: FraudRing, min_yuan: Decimal = Decimal(1000)) -> list[dict[str, Any]]:
-    return [
-        {
-            "account": m.account,
-            "bank": m.bank,
-            "amount": float(m.held_yuan),
-            "last_seen": m.last_seen.astimezone(SHANGHAI).isoformat() if m.last_seen else "",
-            "hops": 0,
-        }
-        for m in ring.members
-        if m.held_yuan >= min_yuan
-    ]
 
 
 def export_freeze(session: Session, actor: Actor, ring: FraudRing) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Float, ForeignKey, Numeric, String, select
+from sqlalchemy import Float, ForeignKey, Numeric, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from precinct.core.db import Base, utcnow
@@ -37,6 +37,9 @@ class FraudRing(Base):
     flows: Mapped[list[RingFlow]] = relationship(cascade="all, delete-orphan")
     reports: Mapped[list[RingReport]] = relationship(
         cascade="all, delete-orphan", order_by="RingReport.reported_at"
+    )
+    transfers: Mapped[list[RingTransfer]] = relationship(
+        cascade="all, delete-orphan", order_by="RingTransfer.at"
     )
 
 
@@ -94,6 +97,23 @@ class RingReport(Base):
     loss_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
 
 
+class RingTransfer(Base):
+    """One transfer between members of the ring, or a reported victim's payment into it: what
+    the page's backward trace from a mule walks, in time order (as `link trace --backward`)."""
+
+    __tablename__ = "fraud_ring_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ring_id: Mapped[int] = mapped_column(
+        ForeignKey("fraud_rings.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    amount_yuan: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    reported: Mapped[bool] = mapped_column(default=False)
+
+
 def list_rings(session: Session) -> list[FraudRing]:
     return list(session.scalars(select(FraudRing).order_by(FraudRing.freeze_yuan.desc())))
 
@@ -103,6 +123,8 @@ def ring_by_number(session: Session, number: str) -> FraudRing | None:
 
 
 def clear_rings(session: Session) -> None:
-    for ring in session.scalars(select(FraudRing)):
-        session.delete(ring)
+    """Delete every stored ring with its rows (bulk statements, not one object at a time)."""
+    for child in (RingTransfer, RingReport, RingFlow, RingMember):
+        session.execute(delete(child))
+    session.execute(delete(FraudRing))
     session.flush()

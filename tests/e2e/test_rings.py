@@ -19,7 +19,8 @@ def test_ring_page_draws_the_graph_and_opens_a_case(login: Any, live_server: Any
     expect(page.locator("main h1")).to_have_text(zh("rings.title"))
     rows = table_rows(page, "#ring-table")
     big = next(r for r in rows if r[1] == "72")
-    assert set(big[3].split("、")) == {"广州", "南宁"}
+    # the two cities, and the city of a ring that borrowed one of its mules (its callers' calls)
+    assert {"广州", "南宁"} <= set(big[3].split("、"))
     with page.expect_navigation():
         page.locator("#ring-table a", has_text=big[0]).click()
     expect(page.locator("#ring-accounts")).to_have_text("72")

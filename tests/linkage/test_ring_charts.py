@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from precinct.linkage.ring_charts import Dated, Flow, sankey_svg, timeline_svg, trace_back
+from precinct.linkage.ring_charts import Dated, Flow, sankey_svg, timeline_svg
 
 T0 = datetime(2025, 3, 1, 9, tzinfo=UTC)
 PAID = [Flow("V1", "A", 100_000.0), Flow("V2", "A", 50_000.0), Flow("V3", "B", 30_000.0)]
@@ -35,17 +35,6 @@ def test_sankey_band_widths_follow_amounts_and_cycles_are_not_drawn() -> None:
 
 def test_sankey_keeps_only_the_largest_flows() -> None:
     assert sankey_svg(FLOWS, PAID, limit=2).shown == 2
-
-
-def test_trace_back_from_a_mule_finds_the_receiving_accounts_nearest_first() -> None:
-    reached = trace_back(FLOWS, {"A", "B"}, "C")
-    assert [(r.account, r.hops) for r in reached] == [("A", 2), ("B", 2)]
-    # B reaches M1 only round the cycle M2 → C → A
-    assert [(r.account, r.hops) for r in trace_back(FLOWS, {"A", "B"}, "M1")] == [
-        ("A", 1),
-        ("B", 4),
-    ]
-    assert trace_back(FLOWS, {"A", "B"}, "NOBODY") == []
 
 
 def test_timeline_puts_reports_above_and_transfers_below_the_axis() -> None:
