@@ -26,6 +26,8 @@ from tests.linkage.helpers import HEADER, crowd, mapping, typo, write_csv
 from tests.linkage.test_resolve import _pairs, _records
 
 SPARK = backend.Engine("spark", threads=2, memory_limit="1GB")
+# pyspark 3.5 compares pandas versions with distutils' LooseVersion.
+pytestmark = pytest.mark.filterwarnings("ignore:distutils Version classes:DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
