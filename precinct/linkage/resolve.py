@@ -1,4 +1,4 @@
-"""Entity resolution of person records with Splink on DuckDB: compare, train, score, explain.
+"""Entity resolution of person records with Splink (DuckDB or Spark): compare, train, explain.
 
 Each record is one row of any identity source (a bike account, a hotel stay, a rental, a prior
 record, a pawn ticket …).  Comparisons are made for Chinese identity data: the name as written,
@@ -7,6 +7,10 @@ number with typos (a one-character difference counts most when one side fails it
 character), birth date, phone and address parts.  Training is unsupervised: u by random
 sampling, m by expectation maximisation on several blockings.  The output is scored pairs; the
 clustering (with human judgements) is ``cluster.py``.
+
+The same settings run on both backends (``backend.py``): every function used in them exists
+under the same name in DuckDB and in Spark with the jar that ships inside splink
+(``damerau_levenshtein``, ``jaro_winkler``, ``array_intersect``, ``substr``).
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.database_api import DatabaseAPISubClass
 
-from precinct.linkage import normalise
-from precinct.linkage.backend import DUCKDB, Engine, check, db_api
+from precinct.linkage import backend, normalise
+from precinct.linkage.backend import DUCKDB, Engine, check
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +167,14 @@ def _row(r: PersonRecord) -> dict[str, Any]:
     }
 
 
+#: The columns of ``frame`` as Spark DDL (Spark cannot infer the type of an empty column).
+SPARK_SCHEMA: Final = (
+    "key string, name string, name_py string, family_py string, given_py string, "
+    "sorted_py string, id_number string, id_valid boolean, birth_date string, phone string, "
+    "address string, address_parts array<string>"
+)
+
+
 def frame(records: Sequence[PersonRecord]) -> pd.DataFrame:
     return pd.DataFrame([_row(r) for r in records])
 
@@ -190,9 +203,10 @@ def _agreements(row: dict[str, Any]) -> tuple[Agreement, ...]:
     return tuple(found)
 
 
-def linker_for(records: Sequence[PersonRecord], engine: Engine = DUCKDB) -> Linker:
-    """An untrained model over the records, on the engine's backend."""
-    return Linker(frame(records), settings(), db_api=db_api(engine), set_up_basic_logging=False)
+def linker_for(records: Sequence[PersonRecord], api: DatabaseAPISubClass) -> Linker:
+    """An untrained model over the records, on a backend's database API."""
+    table = backend.input_table(api, frame(records), SPARK_SCHEMA)
+    return Linker(table, settings(), db_api=api, set_up_basic_logging=False)
 
 
 def predict(linker: Linker, threshold: float = 0.5) -> list[ScoredPair]:
@@ -219,6 +233,7 @@ def score(
     check(engine.backend)
     if len(records) < 2:
         return []
-    linker = linker_for(records, engine)
-    train(linker)
-    return predict(linker, threshold)
+    with backend.running(engine) as api:
+        linker = linker_for(records, api)
+        train(linker)
+        return predict(linker, threshold)

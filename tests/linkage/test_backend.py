@@ -1,8 +1,8 @@
-"""The Splink backend option: duckdb by default, spark only when pyspark is installed."""
+"""The Splink backend option: duckdb by default, spark when pyspark and Java are there (they
+are installed by `make install`; tests/linkage/test_spark.py runs it)."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,6 @@ from precinct.cli import app
 from precinct.linkage import backend, resolve
 from precinct.linkage.backend import BackendError, Engine, check, db_api
 from tests.linkage.test_cli import _files, runner
-
-HAS_PYSPARK = importlib.util.find_spec("pyspark") is not None
 
 
 def test_duckdb_is_the_default_and_bounded() -> None:
@@ -40,11 +38,28 @@ def test_spark_without_pyspark_fails_with_a_clear_message(monkeypatch: pytest.Mo
 
 def test_spark_is_accepted_when_pyspark_is_there(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(backend.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(backend.shutil, "which", lambda name: "/usr/bin/java")
     assert check("spark") == "spark"
 
 
-@pytest.mark.skipif(HAS_PYSPARK, reason="pyspark is installed here")
-def test_the_cli_refuses_spark_without_pyspark(tmp_path: Path) -> None:
+def test_spark_without_java_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backend.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(backend.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(BackendError, match="no Java runtime .*default-jre-headless"):
+        check("spark")
+
+
+def test_the_spark_driver_heap_is_read_from_the_memory_limit() -> None:
+    assert backend._jvm_size("6GB") == "6g" and backend._jvm_size("512MB") == "512m"
+    with pytest.raises(BackendError, match="'lots': expected e.g. 6GB"):
+        backend._jvm_size("lots")
+
+
+def test_the_cli_refuses_spark_without_pyspark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backend.importlib.util, "find_spec", lambda name: None)
     source, mapping = _files(tmp_path)
     args = [
         "link",

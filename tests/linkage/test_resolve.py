@@ -24,9 +24,9 @@ FAMILY, GIVEN = (
 )
 
 
-def _records() -> tuple[list[PersonRecord], dict[str, int]]:
-    """Three hundred people, each once; five of them again with the noise of real registers."""
-    people = crowd(300)
+def _records(count: int = 300) -> tuple[list[PersonRecord], dict[str, int]]:
+    """``count`` people, each once; five of them again with the noise of real registers."""
+    people = crowd(count)
     records = [
         PersonRecord(f"r:{i}", n, idn, "", ph, f"新庙村{i}号")
         for i, (n, idn, ph) in enumerate(people)
