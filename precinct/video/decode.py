@@ -197,21 +197,27 @@ def _span_frames(
 
 
 def frames_at(path: Path, indices: Iterable[int]) -> dict[int, Image]:
-    """Full-resolution BGR pictures of the given frame indices (those the file holds), decoding
-    each needed GOP once: indices are sorted, and close ones are reached by decoding on."""
-    found: dict[int, Image] = {}
+    """Full-resolution BGR pictures of the given frame indices (those the file holds)."""
+    return dict(pictures(path, indices))
+
+
+def pictures(path: Path, indices: Iterable[int]) -> Iterator[tuple[int, Image]]:
+    """The full-resolution BGR pictures of the given frame indices (those the file holds), one
+    at a time in frame order (a 1080p picture is 6 MB: use each and let it go), decoding each
+    needed GOP once: indices are sorted, and close ones are reached by decoding on."""
     with _reading(path) as reader:
         for index in sorted({i for i in indices if i >= 0}):
             if reader.ended and index / reader.clock.fps > reader.position:
                 break
             image = _picture(reader, index)
             if image is not None:
-                found[index] = image
-    return found
+                yield index, image
 
 
 def _picture(reader: _Reader, index: int) -> Image | None:
-    reader.reach((index - 0.5) / reader.clock.fps)
+    # Aim just after the frame's own time (its index rounds t · fps), so that the seek lands on
+    # the frame itself when it is a keyframe, not on the keyframe a whole GOP before it.
+    reader.reach((index + 0.4) / reader.clock.fps)
     while (item := reader.next()) is not None:
         here = reader.clock.index(item[0])
         if here >= index:

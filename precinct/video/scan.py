@@ -45,7 +45,7 @@ class ScanConfig:
 
     width: int = 384
     step: int = 1
-    crop_candidates: int = 4
+    crop_candidates: int = 2
     verify_crops: int = 1  # crops per track the person detector looks at (30-100 ms each)
     verify_below: float = 1.01  # … only when the kinematic confidence is below this
     person_detector: bool = True
@@ -66,6 +66,15 @@ class ScannedTrack:
     boxes: NDArray[np.float32]  # rows: frame (0-based), left, top, width, height
     crop_jpeg: bytes | None
     crop_frame: int | None
+
+
+@dataclass
+class TrackCrops:
+    """A track's crops: tight ones (display, colours) and square ones with context around the
+    object (what the detector verifies, when it looks at this track)."""
+
+    tight: list[Crop] = field(default_factory=list)
+    context: list[Crop] = field(default_factory=list)
 
 
 @dataclass
@@ -163,6 +172,8 @@ def build_classifier(config: ScanConfig, models_dir: Path) -> Classifier:
     """Kinematics, plus crop verification by the packaged person detector and/or a site's ONNX
     detector when configured."""
     detector: Detector | None = None
+    if config.verify_crops <= 0:
+        return Classifier()
     if config.onnx_model:
         detector = OnnxDetector(Path(config.onnx_model))
     elif config.person_detector and ssdlite_model() is not None:
@@ -200,11 +211,9 @@ class Scanner:
         tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
         size = decode.video_size(path)
         with clock.stage("crops"):
-            count = self.config.crop_candidates
-            wanted = {t.track_id: crop_candidates(t, size, count, keyframes) for t in tracks}
-            images = decode.frames_at(path, {f for fs in wanted.values() for f in fs})
+            crops = self._crops(path, tracks, size, keyframes)
         with clock.stage("classify"):
-            scanned = [self._finish(t, images, wanted[t.track_id], size) for t in tracks]
+            scanned = [self._finish(t, crops[t.track_id], size) for t in tracks]
         return ScanOutcome(
             path=str(path),
             duration_s=triage.duration,
@@ -244,18 +253,30 @@ class Scanner:
                 tracker.update(detections, frame.t, frame.index)
         return tracker.finish(), decoded, sorted(keyframes)
 
-    def _finish(
-        self,
-        track: Track,
-        images: dict[int, NDArray[np.uint8]],
-        frames: list[int],
-        size: tuple[int, int],
-    ) -> ScannedTrack:
-        chosen = {f: images[f] for f in frames if f in images}
-        crops = make_crops(track, chosen)
-        best = features.choose_best(crops, frame_size=size) if crops else None
-        context = make_crops(track, chosen, context=True) if self._verify(track, size) else []
-        object_class, confidence = self.classifier.classify(track, size, context)
+    def _crops(
+        self, path: Path, tracks: list[Track], size: tuple[int, int], keyframes: list[int]
+    ) -> dict[int, TrackCrops]:
+        """Each track's crops at its candidate frames, cut from one full-resolution picture at a
+        time (memory stays bounded by the crops, however many tracks the file holds)."""
+        count = self.config.crop_candidates
+        crops = {t.track_id: TrackCrops() for t in tracks}
+        verify = {t.track_id: self._verify(t, size) for t in tracks}
+        wanting: dict[int, list[Track]] = {}
+        for track in tracks:
+            for frame in crop_candidates(track, size, count, keyframes):
+                wanting.setdefault(frame, []).append(track)
+        for index, image in decode.pictures(path, wanting):
+            for track in wanting[index]:
+                found = crops[track.track_id]
+                found.tight += make_crops(track, {index: image})
+                if verify[track.track_id]:
+                    found.context += make_crops(track, {index: image}, context=True)
+        return crops
+
+    def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
+        found = crops.tight
+        best = features.choose_best(found, frame_size=size) if found else None
+        object_class, confidence = self.classifier.classify(track, size, crops.context)
         colours = features.dominant_colours(best.image) if best is not None else ()
         summary = features.summarise(track, object_class, confidence, colours, self.calibration)
         return ScannedTrack(

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import av
 import numpy as np
 
 from precinct.video.classify import Classifier, CropVerifier, Hit
-from precinct.video.scan import ScanConfig, Scanner, crop_candidates
+from precinct.video.decode import frames_at
+from precinct.video.scan import (
+    ScanConfig,
+    Scanner,
+    TrackCrops,
+    build_classifier,
+    crop_candidates,
+    make_crops,
+)
 from precinct.video.types import Box, Image, Track, TrackPoint
 
 SIZE = (640, 360)
@@ -59,18 +70,56 @@ def scanner_with(config: ScanConfig) -> tuple[Scanner, CountingDetector]:
     return Scanner(config, Classifier(verifier=verifier)), detector
 
 
+def crops_of(scanner: Scanner, track: Track, frames: list[int]) -> TrackCrops:
+    image = np.full((SIZE[1], SIZE[0], 3), 40, np.uint8)
+    verify = scanner._verify(track, SIZE)
+    found = TrackCrops()
+    for f in frames:
+        found.tight += make_crops(track, {f: image})
+        found.context += make_crops(track, {f: image}, context=True) if verify else []
+    return found
+
+
 def test_the_detector_looks_at_one_crop_per_track_by_default() -> None:
     scanner, detector = scanner_with(ScanConfig())
-    images = {f: np.full((SIZE[1], SIZE[0], 3), 40, np.uint8) for f in (10, 30, 50)}
-    scanner._finish(walker(), images, [10, 30, 50], SIZE)
+    scanner._finish(walker(), crops_of(scanner, walker(), [10, 30, 50]), SIZE)
     assert detector.calls == 1
 
 
 def test_confident_kinematics_skip_the_detector_when_asked() -> None:
-    images = {f: np.full((SIZE[1], SIZE[0], 3), 40, np.uint8) for f in (10, 30, 50)}
     confident, detector = scanner_with(ScanConfig(verify_below=0.0))
-    summary = confident._finish(walker(), images, [10, 30, 50], SIZE).summary
+    crops = crops_of(confident, walker(), [10, 30, 50])
+    summary = confident._finish(walker(), crops, SIZE).summary
     assert detector.calls == 0 and str(summary.object_class) == "person"
     unsure, detector = scanner_with(ScanConfig(verify_below=1.0, verify_crops=2))
-    unsure._finish(walker(), images, [10, 30, 50], SIZE)
+    unsure._finish(walker(), crops_of(unsure, walker(), [10, 30, 50]), SIZE)
     assert detector.calls == 2
+
+
+def test_crops_are_cut_one_picture_at_a_time(tmp_path: Path) -> None:
+    """Every track gets its crops from the file, whatever frames the tracks share."""
+    path = tmp_path / "clip.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = SIZE[0], SIZE[1], "yuv420p"
+        stream.options = {"qp": "0", "g": "50"}  # lossless: each frame's shade is exact
+        for i in range(100):
+            image = np.full((SIZE[1], SIZE[0], 3), i * 2, np.uint8)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")))
+        out.mux(stream.encode(None))
+    scanner, _ = scanner_with(ScanConfig(crop_candidates=2))
+    tracks = [growing_track(20, 80), walker()]
+    tracks[1].track_id = 2
+    crops = scanner._crops(path, tracks, SIZE, [0, 50])
+    for track in tracks:
+        wanted = crop_candidates(track, SIZE, 2, [0, 50])
+        assert sorted(c.frame for c in crops[track.track_id].tight) == sorted(wanted)
+        assert len(crops[track.track_id].context) == 2
+        reference = frames_at(path, wanted)
+        for crop in crops[track.track_id].tight:  # each frame has its own shade
+            assert abs(crop.image.mean() - reference[crop.frame].mean()) < 0.5
+
+
+def test_no_verification_loads_no_detector(tmp_path: Path) -> None:
+    assert build_classifier(ScanConfig(verify_crops=0), tmp_path).verifier is None
+    assert ScanConfig(verify_crops=0).engine_id() != ScanConfig().engine_id()
