@@ -47,7 +47,7 @@ class ScanConfig:
     step: int = 1
     crop_candidates: int = 2
     verify_crops: int = 1  # crops per track the person detector looks at (30-100 ms each)
-    verify_below: float = 1.01  # … only when the kinematic confidence is below this
+    verify_below: float = 0.8  # … only when the kinematic confidence is below this (> 1: always)
     person_detector: bool = True
     onnx_model: str = ""
     motion: MotionConfig = field(default_factory=MotionConfig)
