@@ -107,7 +107,7 @@ def test_crops_are_cut_one_picture_at_a_time(tmp_path: Path) -> None:
             image = np.full((SIZE[1], SIZE[0], 3), i * 2, np.uint8)
             out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")))
         out.mux(stream.encode(None))
-    scanner, _ = scanner_with(ScanConfig(crop_candidates=2))
+    scanner, _ = scanner_with(ScanConfig(crop_candidates=2, verify_below=1.01))
     tracks = [growing_track(20, 80), walker()]
     tracks[1].track_id = 2
     crops = scanner._crops(path, tracks, SIZE, [0, 50])
