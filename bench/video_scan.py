@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -84,10 +85,13 @@ def throughput(args: argparse.Namespace) -> None:
     print(f"rendering (or reusing) {args.hours} footage-h at {args.width}x{args.height} …")
     truth = render_benchmark_set(folder, args.hours, args.width, args.height)
     with tempfile.TemporaryDirectory() as tmp:
+        cpu_before = children_cpu_s()
         run = index_files(items_of(truth), args.workers, Path(tmp))
+        scan_cpu = children_cpu_s() - cpu_before
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         s = run.summary
         ffmpeg_s = ffmpeg_decode_seconds(truth.folder / f.file for f in truth.files)
+        ffmpeg_cpu = children_cpu_s() - cpu_before - scan_cpu
     footage_h = s.footage_s / 3600
     print(f"footage: {len(truth.files)} files, {footage_h:.2f} h, {_gb(truth):.2f} GB")
     print(
@@ -103,6 +107,17 @@ def throughput(args: argparse.Namespace) -> None:
         f"ratio scan/ffmpeg speed: {ffmpeg_s / s.wall_s:.2f}x   "
         f"10 GB would take {s.wall_s / _gb(truth) * 10 / 60:.1f} min"
     )
+    print(
+        f"CPU seconds (workers; ffmpeg): scan {scan_cpu:.1f}, ffmpeg {ffmpeg_cpu:.1f}, ratio "
+        f"{ffmpeg_cpu / scan_cpu:.2f}x   (load {os.getloadavg()[0]:.1f}: on a shared machine "
+        "the CPU ratio is the steadier figure)"
+    )
+
+
+def children_cpu_s() -> float:
+    """User + system CPU seconds of the child processes that have ended so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _gb(truth: FootageTruth) -> float:

@@ -158,6 +158,9 @@ def scan_cmd(
     ] = None,
     workers: Annotated[int, typer.Option(help="Parallel processes (default: cores).")] = 0,
     width: Annotated[int, typer.Option(help="Detail-pass width in pixels.")] = 384,
+    verify_crops: Annotated[
+        int, typer.Option(help="Crops per track the person detector checks (0: kinematics only).")
+    ] = 1,
     as_json: JsonOpt = False,
 ) -> None:
     """Index footage: every moving person, cyclist and vehicle, with tracks and crops.
@@ -167,7 +170,11 @@ def scan_cmd(
     settings = get_settings()
     db = open_database(settings)
     ids = _footage_ids(db, footage) if footage else None
-    config = ScanConfig(width=width, onnx_model=settings.video_detector_onnx)
+    config = ScanConfig(
+        width=width,
+        onnx_model=settings.video_detector_onnx,
+        verify_crops=max(0, verify_crops),
+    )
     request = index.ScanRequest(
         settings.data_dir,
         config,

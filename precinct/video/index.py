@@ -302,7 +302,9 @@ def _scan_here(run: _Run, jobs: list[ScanJob]) -> None:
 
 def _scan_in_pool(run: _Run, jobs: list[ScanJob], workers: int) -> None:
     """Worker processes are started with `spawn`: forking a process that holds decoder,
-    OpenCV and database threads can deadlock."""
+    OpenCV and database threads can deadlock. Each worker loads the scanner and its detector
+    once and keeps them for every file it is given; the longest files go first, so that no
+    worker is left with a long file while the others have finished."""
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         mp_context=multiprocessing.get_context("spawn"),
@@ -310,7 +312,8 @@ def _scan_in_pool(run: _Run, jobs: list[ScanJob], workers: int) -> None:
         initargs=(run.request.config, run.request.data_dir / "models"),
     )
     with pool:
-        running = {pool.submit(_run_job, job): job for job in jobs}
+        longest_first = sorted(jobs, key=lambda job: -job.duration_s)
+        running = {pool.submit(_run_job, job): job for job in longest_first}
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:

@@ -4,6 +4,7 @@ crops → classes → summaries. Reads the file, touches no database (the index 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import time
@@ -30,10 +31,12 @@ from precinct.video.classify import (
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
 from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
-from precinct.video.types import Box, Calibration, Crop, Track, TrackSummary
+from precinct.video.types import Box, Calibration, Crop, Track, TrackPoint, TrackSummary
 
 ENGINE_VERSION = "scan-1"
 EDGE_MARGIN_PX = 4
+NEAR_LARGEST = 0.8
+"""Crop candidates are frames where the track's box is at least this share of its largest."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,9 @@ class ScanConfig:
 
     width: int = 384
     step: int = 1
-    crop_candidates: int = 4
+    crop_candidates: int = 2
+    verify_crops: int = 1  # crops per track the person detector looks at (30-100 ms each)
+    verify_below: float = 0.8  # … only when the kinematic confidence is below this (> 1: always)
     person_detector: bool = True
     onnx_model: str = ""
     motion: MotionConfig = field(default_factory=MotionConfig)
@@ -61,6 +66,15 @@ class ScannedTrack:
     boxes: NDArray[np.float32]  # rows: frame (0-based), left, top, width, height
     crop_jpeg: bytes | None
     crop_frame: int | None
+
+
+@dataclass
+class TrackCrops:
+    """A track's crops: tight ones (display, colours) and square ones with context around the
+    object (what the detector verifies, when it looks at this track)."""
+
+    tight: list[Crop] = field(default_factory=list)
+    context: list[Crop] = field(default_factory=list)
 
 
 @dataclass
@@ -94,12 +108,24 @@ def track_boxes(track: Track) -> NDArray[np.float32]:
     return np.asarray(rows, dtype=np.float32).reshape(-1, 5)
 
 
-def crop_candidates(track: Track, size: tuple[int, int], count: int) -> list[int]:
-    """Frames where the track is largest and fully inside the picture (spread over the track)."""
+def crop_candidates(
+    track: Track, size: tuple[int, int], count: int, keyframes: Sequence[int] = ()
+) -> list[int]:
+    """Frames where the track is largest and fully inside the picture (spread over the track).
+
+    With the sorted `keyframes` known, frames near the largest (`NEAR_LARGEST`) come first,
+    those fewest frames after a keyframe first: their full-resolution picture decodes
+    fewest frames (up to a GOP each, 50 at 25 fps)."""
     inside = [
         p for p in track.points if not features.touches_edge(p.box, size, EDGE_MARGIN_PX)
     ] or track.points
-    ranked = sorted(inside, key=lambda p: p.box.area, reverse=True)
+    largest = max(p.box.area for p in inside)
+
+    def rank(point: TrackPoint) -> tuple[bool, int, float]:
+        near = point.box.area >= NEAR_LARGEST * largest
+        return (not near, _lead(point.frame, keyframes) if near else 0, -point.box.area)
+
+    ranked = sorted(inside, key=rank)
     chosen: list[int] = []
     for point in ranked:
         if all(abs(point.frame - other) > 5 for other in chosen):
@@ -107,6 +133,14 @@ def crop_candidates(track: Track, size: tuple[int, int], count: int) -> list[int
         if len(chosen) == count:
             break
     return chosen
+
+
+def _lead(frame: int, keyframes: Sequence[int]) -> int:
+    """Frames to decode from the last keyframe at or before `frame` (0 when none are known)."""
+    if not keyframes:
+        return 0
+    at = bisect.bisect_right(keyframes, frame)
+    return frame - keyframes[at - 1] if at else frame + 1
 
 
 def _cut(image: NDArray[np.uint8], box: Box, pad: float = 0.1) -> NDArray[np.uint8]:
@@ -138,11 +172,15 @@ def build_classifier(config: ScanConfig, models_dir: Path) -> Classifier:
     """Kinematics, plus crop verification by the packaged person detector and/or a site's ONNX
     detector when configured."""
     detector: Detector | None = None
+    if config.verify_crops <= 0:
+        return Classifier()
     if config.onnx_model:
         detector = OnnxDetector(Path(config.onnx_model))
     elif config.person_detector and ssdlite_model() is not None:
         detector = PersonDetector(models_dir)
-    return Classifier(verifier=CropVerifier(detector, pad=0.0) if detector else None)
+    if detector is None:
+        return Classifier()
+    return Classifier(verifier=CropVerifier(detector, pad=0.0, max_crops=config.verify_crops))
 
 
 def encode_jpeg(image: NDArray[np.uint8]) -> bytes:
@@ -170,15 +208,12 @@ class Scanner:
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
             spans = self._guard_busy(path, triage)
-        tracks, decoded = self._detail_pass(path, spans, clock)
+        tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
         size = decode.video_size(path)
         with clock.stage("crops"):
-            wanted = {
-                t.track_id: crop_candidates(t, size, self.config.crop_candidates) for t in tracks
-            }
-            images = decode.frames_at(path, {f for fs in wanted.values() for f in fs})
+            crops = self._crops(path, tracks, size, keyframes)
         with clock.stage("classify"):
-            scanned = [self._finish(t, images, wanted[t.track_id], size) for t in tracks]
+            scanned = [self._finish(t, crops[t.track_id], size) for t in tracks]
         return ScanOutcome(
             path=str(path),
             duration_s=triage.duration,
@@ -199,12 +234,12 @@ class Scanner:
 
     def _detail_pass(
         self, path: Path, spans: Sequence[Span], clock: _Clock
-    ) -> tuple[list[Track], int]:
+    ) -> tuple[list[Track], int, list[int]]:
         motion = MotionDetector(self.config.motion)
         tracker = Tracker(self.config.tracker)
-        decoded = 0
+        decoded, keyframes = 0, set[int]()
         frames = decode.iter_frames(
-            path, spans, width=self.config.width, step=self.config.step, grey=True
+            path, spans, self.config.width, self.config.step, grey=True, keyframes=keyframes
         )
         while True:
             with clock.stage("decode"):
@@ -216,20 +251,32 @@ class Scanner:
                 detections = motion.detect(frame)
             with clock.stage("track"):
                 tracker.update(detections, frame.t, frame.index)
-        return tracker.finish(), decoded
+        return tracker.finish(), decoded, sorted(keyframes)
 
-    def _finish(
-        self,
-        track: Track,
-        images: dict[int, NDArray[np.uint8]],
-        frames: list[int],
-        size: tuple[int, int],
-    ) -> ScannedTrack:
-        chosen = {f: images[f] for f in frames if f in images}
-        crops = make_crops(track, chosen)
-        best = features.choose_best(crops, frame_size=size) if crops else None
-        context = make_crops(track, chosen, context=True)
-        object_class, confidence = self.classifier.classify(track, size, context)
+    def _crops(
+        self, path: Path, tracks: list[Track], size: tuple[int, int], keyframes: list[int]
+    ) -> dict[int, TrackCrops]:
+        """Each track's crops at its candidate frames, cut from one full-resolution picture at a
+        time (memory stays bounded by the crops, however many tracks the file holds)."""
+        count = self.config.crop_candidates
+        crops = {t.track_id: TrackCrops() for t in tracks}
+        verify = {t.track_id: self._verify(t, size) for t in tracks}
+        wanting: dict[int, list[Track]] = {}
+        for track in tracks:
+            for frame in crop_candidates(track, size, count, keyframes):
+                wanting.setdefault(frame, []).append(track)
+        for index, image in decode.pictures(path, wanting):
+            for track in wanting[index]:
+                found = crops[track.track_id]
+                found.tight += make_crops(track, {index: image})
+                if verify[track.track_id]:
+                    found.context += make_crops(track, {index: image}, context=True)
+        return crops
+
+    def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
+        found = crops.tight
+        best = features.choose_best(found, frame_size=size) if found else None
+        object_class, confidence = self.classifier.classify(track, size, crops.context)
         colours = features.dominant_colours(best.image) if best is not None else ()
         summary = features.summarise(track, object_class, confidence, colours, self.calibration)
         return ScannedTrack(
@@ -238,3 +285,12 @@ class Scanner:
             crop_jpeg=encode_jpeg(best.image) if best is not None else None,
             crop_frame=best.frame if best is not None else None,
         )
+
+    def _verify(self, track: Track, size: tuple[int, int]) -> bool:
+        """Whether the detector should look at this track: always, or (`verify_below` ≤ 1)
+        only when kinematics and shape alone are not sure of its class."""
+        if self.classifier.verifier is None:
+            return False
+        if self.config.verify_below > 1.0:
+            return True
+        return self.classifier.kinematic.classify(track, size)[1] < self.config.verify_below

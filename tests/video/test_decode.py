@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from precinct.video.decode import duration, frames_at, iter_frames, video_size
+from precinct.video.decode import duration, frames_at, iter_frames, reduce_grey, video_size
 from precinct.video.triage import Span
 
 FPS, WIDTH, HEIGHT, SECONDS = 25, 320, 240, 12
@@ -140,3 +140,24 @@ def test_grey_frames_match_the_bgr_frames_but_for_the_luma_offset(clips: dict[st
         expected = cv2.cvtColor(c.image, cv2.COLOR_BGR2GRAY).astype(np.int16)
         diff = g.image.astype(np.int16) - expected  # luma is limited range: a steady offset
         assert np.abs(diff - np.median(diff)).mean() < 3
+
+
+def test_iter_frames_reports_the_keyframes_it_decoded(clips: dict[str, Path]) -> None:
+    keyframes: set[int] = set()
+    frames = list(iter_frames(clips["mp4"], [Span(2.5, 3.0), Span(7.2, 7.4)], keyframes=keyframes))
+    assert frames and keyframes == {50, 150}  # GOP 50: the spans start from frames 50 and 150
+
+
+def test_reduce_grey_averages_like_an_area_resize() -> None:
+    import cv2
+
+    rng = np.random.default_rng(5)
+    smooth = cv2.GaussianBlur(rng.integers(0, 255, (1081, 1921)).astype(np.uint8), (0, 0), 6)
+    noisy = np.clip(smooth.astype(np.int16) + rng.normal(0, 6, smooth.shape), 0, 255)
+    image = noisy.astype(np.uint8)
+    reduced = reduce_grey(image, 384, 216)
+    assert reduced.shape == (216, 384) and reduced.dtype == np.uint8
+    expected = cv2.resize(image, (384, 216), interpolation=cv2.INTER_AREA).astype(int)
+    assert np.abs(reduced.astype(int) - expected).mean() < 1.5
+    assert reduced.std() == pytest.approx(expected.std(), rel=0.1)  # the noise is averaged away
+    assert reduce_grey(image[:100, :150], 150, 100).shape == (100, 150)
