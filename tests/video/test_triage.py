@@ -86,7 +86,7 @@ def quiet_excluded(result: TriageResult, movers: tuple[Mover, ...] = MOVERS) -> 
 
 
 def test_packet_triage_covers_every_mover_with_padding(clips: dict[str, Path]) -> None:
-    result = Triage().spans(clips["night"])
+    result = Triage(TriageConfig(keyframe_check=False)).spans(clips["night"])
     assert result.method == "packets"
     assert result.duration == pytest.approx(SECONDS, abs=0.05)
     for mover in MOVERS:
@@ -99,15 +99,15 @@ def test_packet_triage_covers_every_mover_with_padding(clips: dict[str, Path]) -
 def test_pure_noise_gives_no_spans_or_very_short_ones(clips: dict[str, Path]) -> None:
     """Only a freshly started encoder's first seconds (larger frames while its rate control
     settles) may show up; footage cut from a running camera has no such start."""
-    result = Triage().spans(clips["noise"])
+    result = Triage(TriageConfig(keyframe_check=False)).spans(clips["noise"])
     assert result.active_s <= 5.0, result.spans
     assert all(span.end_t <= 5.0 for span in result.spans)
 
 
-def test_keyframe_differencing_alongside_packets_still_covers_movers(
+def test_keyframes_alongside_packets_by_default_still_cover_movers(
     clips: dict[str, Path],
 ) -> None:
-    result = Triage(TriageConfig(keyframe_check=True)).spans(clips["night"])
+    result = Triage().spans(clips["night"])
     assert result.method == "packets+keyframes"
     assert all(covered(result, m.start, m.end) for m in MOVERS)
     assert quiet_excluded(result) >= 0.5
