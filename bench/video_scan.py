@@ -150,8 +150,27 @@ def demo_quality(args: argparse.Namespace) -> None:
             found = tracks_of(run, f.file)
             _add(total, score(passers, found))
             _add(lenient, score(passers, found, min_frames=spec.fps))
+    s = run.summary
+    print(
+        f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
+        f"footage-min active (passers are on screen {on_screen(truth):.1%} of it); "
+        f"scan {s.wall_s:.0f} s"
+    )
     print_scores(f"demo night ({len(truth.files)} cameras), ≥ half of each passer", total)
     print_scores("demo night, ≥ 1 s of each passer", lenient)
+
+
+def on_screen(truth: FootageTruth) -> float:
+    """The share of footage time in which at least one passer is on screen (what an ideal
+    triage would keep)."""
+    shown, frames = 0, 0
+    for f in truth.files:
+        seen = set()
+        for p in truth.passers:
+            if p.camera == f.camera:
+                seen |= set(truth_labelled(p).boxes)
+        shown, frames = shown + len(seen), frames + f.frames
+    return shown / frames if frames else 0.0
 
 
 def _add(total: Scores, part: Scores) -> None:

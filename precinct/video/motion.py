@@ -43,7 +43,7 @@ class MotionConfig:
 
     history: int = 100  # frames the background mean remembers (learning rate = 1 / history)
     noise_history: int = 200  # frames the per-pixel noise variance remembers
-    threshold: float = 12.0  # minimum grey-level difference (after blur) of a moving pixel
+    threshold: float = 8.0  # minimum grey-level difference (after blur) of a moving pixel
     noise_sigmas: float = 4.0  # ... and at least this many sigmas of the pixel's own noise
     max_noise_sigma: float = 12.0  # cap on a pixel's noise, so no pixel goes blind
     warmup_frames: int = 11  # frames learnt (no detections) at the start, after reset() ...
@@ -59,7 +59,7 @@ class MotionConfig:
     blur: int = 3  # box-blur kernel (pixels); 1 = none
     open_size: int = 3  # morphological opening kernel (removes speckle)
     close_size: int = 5  # morphological closing kernel (fills holes)
-    min_area_frac: float = 0.0005  # smallest blob, as a share of the frame (29 px at 320×180)
+    min_area_frac: float = 0.00025  # smallest blob, as a share of the frame (21 px at 384×216)
     merge_distance_frac: float = 0.015  # fragments closer than this share of the width merge ...
     merge_relative: float = 0.25  # ... or closer than this share of the smaller fragment's size
 

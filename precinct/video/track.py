@@ -20,7 +20,10 @@ confirmed tracks, numbered in order of their first frame.
 - Gaps: frames without a matched detection (missed or merged blobs) are LEFT OUT of the track's
   points; a track's points are the filtered boxes at the frames where it was matched.
 - Kept tracks have at least `min_points` points, last `min_duration` seconds and travel
-  `min_travel` box sizes (flickering lamps and swaying branches stay put and are dropped).
+  `min_travel` box sizes (flickering lamps and swaying branches stay put and are dropped); a
+  track briefer than `brief_s` must travel `brief_travel` box sizes (persistence: a small blob
+  counts when it is followed for a while, so the motion stage may accept small blobs without
+  keeping every flicker of a lamp or fragment of glare).
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class TrackerConfig:
     min_points: int = 4  # a kept track has at least this many points ...
     min_duration: float = 0.1  # ... spans at least this many seconds ...
     min_travel: float = 0.5  # ... and its centre moves at least this many box sizes
+    brief_s: float = 1.0  # a track shorter than this (lamp flicker, a glare fragment) is kept
+    brief_travel: float = 1.0  # ... only if it crosses this many box sizes (a fast passer)
     gate_sigmas: float = 3.0  # Mahalanobis gate on the predicted centre
     iou_accept: float = 0.5  # a pair with at least this IoU is feasible whatever the distance
     iou_weight: float = 0.5  # cost = w × (1 − IoU) + (1 − w) × distance / gate
@@ -222,9 +227,12 @@ class Tracker:
 
     def _keep(self, live: _Live) -> bool:
         points, config = live.points, self.config
-        if len(points) < config.min_points or points[-1].t - points[0].t < config.min_duration:
+        duration = points[-1].t - points[0].t if points else 0.0
+        if len(points) < config.min_points or duration < config.min_duration:
             return False
-        return _travel(points) >= config.min_travel * _median_size(points)
+        travel = _travel(points) / _median_size(points)
+        brief = duration < config.brief_s
+        return travel >= (config.brief_travel if brief else config.min_travel)
 
 
 def _boxes(boxes: list[Box]) -> Matrix:

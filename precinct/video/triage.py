@@ -10,30 +10,29 @@ the window), on its own or as part of a run of lifted seconds that add up (a sma
 lifts many seconds a little). Active seconds are merged and padded so that objects are caught
 entering and leaving.
 
-`KeyframeTriage` decodes keyframes alone (`skip_frame = "NONKEY"`), reduced to `keyframe_width`
-pixels, and marks the intervals between keyframes whose picture changed. It is the method for
-intra-only streams (every frame a keyframe: packet sizes say nothing there), and optional beside
-the packets (`keyframe_check`) for small, slow movers that hide in the noise; it costs a real
-share of a full decode, since keyframes hold much of the bitstream in noisy night footage.
+Packet sizes miss far, small and slow passers (their residual hides in the noise), so by
+default keyframes are decoded alongside, small and grey, and each is compared with the empty
+scene around it (`keyframes`): about a tenth of a full decode for keyframes every 2 s.
+`KeyframeTriage` uses keyframes alone: the method for intra-only streams (every frame a
+keyframe: packet sizes say nothing there).
 Truncated or damaged files are read up to the damage, which the result records.
 """
 
 from __future__ import annotations
 
-import logging
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import numpy as np
-from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
-from precinct.video.probe import FootageError
-
-log = logging.getLogger(__name__)
+from precinct.video.keyframes import KeyframeSink
+from precinct.video.packets import PacketLog as PacketLog
+from precinct.video.packets import read_packets as read_packets
+from precinct.video.packets import stated_duration as stated_duration
+from precinct.video.packets import video_stream as video_stream
 
 Floats = NDArray[np.float64]
 
@@ -71,12 +70,14 @@ class TriageConfig:
     merge_gap_s: float = 2.0  # active stretches closer than this are merged
     pad_s: float = 1.5  # margin each side, so objects are caught entering and leaving
     intra_share: float = 0.5  # above this share of keyframes, the stream is intra-only
-    keyframe_check: bool = False  # also difference keyframes (slow, small movers; costly)
-    keyframe_width: int = 160  # keyframes are decoded and reduced to this width
-    keyframe_min_s: float = 0.5  # at most one keyframe per this many seconds is decoded
-    keyframe_k_mad: float = 5.0
-    keyframe_min_diff: float = 3.0  # grey-level change above the median, at least
-    keyframe_block: int = 8  # change is the mean abs difference in the most-changed block
+    keyframe_check: bool = True  # also judge keyframes against their neighbours (`keyframes`)
+    keyframe_width: int = 320  # keyframes are decoded and reduced to this width (grey)
+    keyframe_min_s: float = 1.0  # at most one keyframe per this many seconds is decoded
+    keyframe_half: int = 12  # the background is the median of this many keyframes each side
+    keyframe_refresh: int = 4  # ... recomputed every this many keyframes
+    keyframe_threshold: float = 8.0  # a pixel differs by more than this many grey levels ...
+    keyframe_sigmas: float = 4.0  # ... and this many sigmas of its noise over the keyframes
+    keyframe_min_px: int = 5  # a keyframe is active with a differing patch this large (> 2×2)
 
 
 @dataclass(frozen=True)
@@ -92,84 +93,6 @@ class TriageResult:
         return sum(span.duration for span in self.spans)
 
 
-@dataclass
-class PacketLog:
-    """What one demux pass found: per packet, time (s from the stream start), size, keyframe."""
-
-    times: list[float] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
-    keys: list[bool] = field(default_factory=list)
-    fps: float = 25.0
-    duration: float = 0.0
-    damage: float | None = None
-
-    @property
-    def key_share(self) -> float:
-        return sum(self.keys) / len(self.keys) if self.keys else 0.0
-
-
-def read_packets(path: Path, sink: _KeyframeDiffer | None = None) -> PacketLog:
-    """Demux the first video stream without decoding (but feeding `sink`); stop at damage."""
-    with av.open(str(path)) as container:
-        stream = video_stream(container, path)
-        rate = stream.average_rate or stream.guessed_rate
-        found = PacketLog(fps=float(rate) if rate else 25.0)
-        try:
-            _demux(container, stream, found, sink)
-        except av.error.FFmpegError as exc:
-            log.warning("%s: stops at %.1f s (%s)", path.name, max(found.times, default=0), exc)
-            found.damage = max(found.times, default=0.0)
-        if sink is not None:
-            sink.finish()
-        found.duration = _duration(found, stated_duration(container, stream))
-    return found
-
-
-def _demux(
-    container: av.container.InputContainer,
-    stream: av.VideoStream,
-    found: PacketLog,
-    sink: _KeyframeDiffer | None,
-) -> None:
-    base, origin = float(stream.time_base or 0.001), stream.start_time
-    for packet in container.demux(stream):
-        stamp = packet.pts if packet.pts is not None else packet.dts
-        if stamp is None:
-            continue  # the flush packet
-        if packet.is_corrupt:
-            found.damage = max(found.times, default=0.0)
-            return
-        origin = stamp if origin is None else origin
-        found.times.append((stamp - origin) * base)
-        found.sizes.append(packet.size)
-        found.keys.append(bool(packet.is_keyframe))
-        if sink is not None:
-            sink.feed(packet, found.times[-1])
-
-
-def video_stream(container: av.container.InputContainer, path: Path) -> av.VideoStream:
-    """The first video stream; FootageError when there is none."""
-    if not container.streams.video:
-        raise FootageError(path, "the file has no video stream")
-    return container.streams.video[0]
-
-
-def stated_duration(container: av.container.InputContainer, stream: av.VideoStream) -> float | None:
-    """The duration the file's headers state (the stream's, else the container's), if any."""
-    if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
-    return None if container.duration is None else container.duration / av.time_base
-
-
-def _duration(found: PacketLog, stated: float | None) -> float:
-    read = max(found.times, default=0.0) + 1 / found.fps if found.times else 0.0
-    if stated is None:
-        return read
-    if found.damage is None and read < stated - 2 / found.fps:
-        found.damage = read  # the index promises more than the file holds
-    return read if found.damage is not None else max(stated, read)
-
-
 class Triage:
     """Packet-size triage, with keyframe differencing alongside (or alone, for intra-only)."""
 
@@ -178,15 +101,15 @@ class Triage:
 
     def spans(self, path: Path) -> TriageResult:
         cfg = self.config
-        differ = _KeyframeDiffer(cfg) if cfg.keyframe_check else None
-        found = read_packets(path, differ)
+        sink = KeyframeSink(cfg) if cfg.keyframe_check else None
+        found = read_packets(path, sink)
         if found.key_share > cfg.intra_share or len(found.times) < 3:
-            return differ.result(found) if differ else KeyframeTriage(cfg).spans(path)
+            return keyframe_result(sink, found) if sink else KeyframeTriage(cfg).spans(path)
         scores, active = packet_activity(found, cfg)
         spans = _padded(active, cfg)
-        if differ is None:
+        if sink is None or not sink.enough:
             return _result(spans, scores, found, "packets")
-        key_scores, key_spans = differ.judge(len(scores))
+        key_scores, key_spans = sink.judge(len(scores), 1 / found.fps)
         both = np.maximum(scores, key_scores)
         return _result(spans + key_spans, both, found, "packets+keyframes")
 
@@ -198,8 +121,17 @@ class KeyframeTriage:
         self.config = config or TriageConfig()
 
     def spans(self, path: Path) -> TriageResult:
-        differ = _KeyframeDiffer(self.config)
-        return differ.result(read_packets(path, differ))
+        sink = KeyframeSink(self.config)
+        return keyframe_result(sink, read_packets(path, sink))
+
+
+def keyframe_result(sink: KeyframeSink, found: PacketLog) -> TriageResult:
+    """The keyframes' verdicts as the triage result (too few pictures: everything active)."""
+    bins = int(np.ceil(found.duration))
+    if not sink.enough:
+        return _result([Span(0.0, found.duration)], np.zeros(bins), found, "all")
+    scores, spans = sink.judge(bins, 1 / found.fps)
+    return _result(spans, scores, found, "keyframes")
 
 
 def packet_activity(found: PacketLog, cfg: TriageConfig) -> tuple[Floats, NDArray[np.bool_]]:
@@ -309,99 +241,6 @@ def rolling_floor(values: Floats, half: int) -> tuple[Floats, Floats]:
     low, high = _rolling(values, half, 10, 30)
     spread = (high - low) / (1.2816 - 0.5244)
     return high + 0.5244 * spread, spread
-
-
-class _KeyframeDiffer:
-    """A packet sink that decodes keyframes only and records how much each changed the picture."""
-
-    def __init__(self, cfg: TriageConfig) -> None:
-        self.cfg = cfg
-        self.times: list[float] = []  # keyframe times (s from the stream start)
-        self.diffs: list[float] = []  # change from each keyframe to the next
-        self._last: NDArray[np.float32] | None = None
-        self._last_sent = -np.inf
-        self._last_flag = -np.inf
-        self._origin = 0  # the pts of time 0
-        self._time_base = 0.0  # frames flushed at the end carry no time base of their own
-        self._frame_s = 0.04
-        self._context: av.video.codeccontext.VideoCodecContext | None = None
-        self._reformatter = VideoReformatter()  # one scaler for all frames, not one each
-
-    def feed(self, packet: av.Packet[av.VideoStream], t: float) -> None:
-        if packet.is_keyframe:
-            self._last_flag = t
-            if t - self._last_sent < self.cfg.keyframe_min_s:
-                return
-        elif t - self._last_flag < 30.0:  # flags are trusted: skip here, not in the decoder
-            return
-        self._last_sent = t
-        if self._context is None:
-            self._time_base = float(packet.time_base)
-            self._origin = (packet.pts or 0) - round(t / self._time_base)
-            self._context = packet.stream.codec_context
-            self._frame_s = 1 / float(packet.stream.average_rate or 25)
-            self._context.skip_frame = "NONKEY"
-            self._context.thread_type = "AUTO"  # independent keyframes decode in parallel
-        self._decode(packet)
-
-    def finish(self) -> None:
-        if self._context is not None:
-            self._decode(None)
-
-    def _decode(self, packet: av.Packet[av.VideoStream] | None) -> None:
-        assert self._context is not None
-        try:
-            frames = self._context.decode(packet)
-        except av.error.FFmpegError:
-            return  # a damaged picture: the next keyframe will do
-        for frame in frames:
-            self._add(frame)
-
-    def _add(self, frame: av.VideoFrame) -> None:
-        width = min(self.cfg.keyframe_width, frame.width)
-        height = max(2, round(frame.height * width / frame.width))
-        grey = self._reformatter.reformat(frame, width, height, "gray").to_ndarray()
-        grey = grey.astype(np.float32)
-        if frame.pts is None:
-            return
-        self.times.append((frame.pts - self._origin) * self._time_base)
-        if self._last is not None:
-            self.diffs.append(block_change(grey, self._last, self.cfg.keyframe_block))
-        self._last = grey
-
-    def judge(self, bins: int) -> tuple[Floats, list[Span]]:
-        """Per-second scores, and the keyframe intervals whose change stands out, padded
-        (whatever changed did so somewhere between the two keyframes)."""
-        scores, spans, cfg = np.zeros(bins), list[Span](), self.cfg
-        if len(self.diffs) < 3:
-            return scores, spans
-        starts, ends = np.asarray(self.times[:-1]), np.asarray(self.times[1:])
-        half = max(1, int(cfg.window_s / 2 / max(float(np.median(ends - starts)), 1e-3)))
-        z, excess = robust_scores(np.asarray(self.diffs), half, 1.0)
-        on = (z > cfg.keyframe_k_mad) & (excess > cfg.keyframe_min_diff)
-        for start, end, score, hit in zip(starts, ends, z, on, strict=True):
-            lo, hi = max(0, int(start)), min(bins, int(np.ceil(end)))
-            scores[lo:hi] = np.maximum(scores[lo:hi], score)
-            if hit:
-                spans.append(Span(float(start) - cfg.pad_s, float(end) + self._frame_s + cfg.pad_s))
-        return scores, spans
-
-    def result(self, found: PacketLog) -> TriageResult:
-        bins = int(np.ceil(found.duration))
-        if len(self.diffs) < 3:  # too few pictures to judge: everything is active
-            return _result([Span(0.0, found.duration)], np.zeros(bins), found, "all")
-        scores, spans = self.judge(bins)
-        return _result(spans, scores, found, "keyframes")
-
-
-def block_change(a: NDArray[np.float32], b: NDArray[np.float32], block: int) -> float:
-    """The mean abs difference of the most-changed block (a small mover is not diluted)."""
-    rows, cols = a.shape[0] // block * block, a.shape[1] // block * block
-    if rows == 0 or cols == 0:
-        return float(np.mean(np.abs(a - b)))
-    diff = np.abs(a[:rows, :cols] - b[:rows, :cols])
-    blocks = diff.reshape(rows // block, block, cols // block, block).mean(axis=(1, 3))
-    return float(blocks.max())
 
 
 def _padded(active: NDArray[np.bool_], cfg: TriageConfig) -> list[Span]:

@@ -202,7 +202,7 @@ def test_stationary_noise_gives_no_tracks() -> None:
 
 
 def test_a_track_is_born_after_min_hits_consecutive_matches() -> None:
-    config = TrackerConfig(min_hits=5, min_points=1, min_duration=0, min_travel=0)
+    config = TrackerConfig(min_hits=5, min_points=1, min_duration=0, min_travel=0, brief_s=0)
     walker = Mover(20, 80, 8, 20, vx=2, first=0, last=100)
     rng = np.random.default_rng(5)
     found = []

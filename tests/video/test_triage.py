@@ -86,7 +86,7 @@ def quiet_excluded(result: TriageResult, movers: tuple[Mover, ...] = MOVERS) -> 
 
 
 def test_packet_triage_covers_every_mover_with_padding(clips: dict[str, Path]) -> None:
-    result = Triage().spans(clips["night"])
+    result = Triage(TriageConfig(keyframe_check=False)).spans(clips["night"])
     assert result.method == "packets"
     assert result.duration == pytest.approx(SECONDS, abs=0.05)
     for mover in MOVERS:
@@ -99,15 +99,15 @@ def test_packet_triage_covers_every_mover_with_padding(clips: dict[str, Path]) -
 def test_pure_noise_gives_no_spans_or_very_short_ones(clips: dict[str, Path]) -> None:
     """Only a freshly started encoder's first seconds (larger frames while its rate control
     settles) may show up; footage cut from a running camera has no such start."""
-    result = Triage().spans(clips["noise"])
+    result = Triage(TriageConfig(keyframe_check=False)).spans(clips["noise"])
     assert result.active_s <= 5.0, result.spans
     assert all(span.end_t <= 5.0 for span in result.spans)
 
 
-def test_keyframe_differencing_alongside_packets_still_covers_movers(
+def test_keyframes_alongside_packets_by_default_still_cover_movers(
     clips: dict[str, Path],
 ) -> None:
-    result = Triage(TriageConfig(keyframe_check=True)).spans(clips["night"])
+    result = Triage().spans(clips["night"])
     assert result.method == "packets+keyframes"
     assert all(covered(result, m.start, m.end) for m in MOVERS)
     assert quiet_excluded(result) >= 0.5
@@ -196,3 +196,47 @@ def test_a_clip_busy_half_the_time_still_shows_its_activity() -> None:
     sizes[5 * FPS : 19 * FPS] += 600
     _, active = packet_activity(packet_log(sizes), TriageConfig())
     assert set(range(5, 19)) <= set(np.flatnonzero(active)) <= set(range(3, 21))
+
+
+def test_keyframes_showing_a_mover_are_active_and_empty_ones_not(clips: dict[str, Path]) -> None:
+    """Each keyframe is judged against the median of its neighbours, holding a bounded window."""
+    from precinct.video.keyframes import KeyframeSink
+    from precinct.video.triage import read_packets
+
+    sink = KeyframeSink(TriageConfig(keyframe_half=4))
+    read_packets(clips["night"], sink)
+    assert len(sink.verdicts) == SECONDS * FPS // 50
+    assert len(sink._window) <= 2 * 4 + 1
+    for verdict in sink.verdicts:
+        showing = any(m.start <= verdict.t < m.end for m in MOVERS)
+        assert verdict.active == showing, (verdict, MOVERS)
+
+
+def test_a_small_mover_that_packet_sizes_miss_is_caught_on_keyframes(tmp_path: Path) -> None:
+    """A 4×8 mover in a 320×240 night scene barely moves the packet sizes."""
+    path = make_small_clip(tmp_path / "small.mp4")
+    packets_only = Triage(TriageConfig(keyframe_check=False)).spans(path)
+    assert not covered(packets_only, 14.0, 30.0), packets_only.spans
+    with_keyframes = Triage().spans(path)
+    assert covered(with_keyframes, 14.0, 30.0), with_keyframes.spans
+    assert with_keyframes.active_s <= 26.0  # the 16 s it is there, ± a keyframe interval
+
+
+def make_small_clip(path: Path) -> Path:
+    rng = np.random.default_rng(11)
+    background = rng.integers(15, 45, (HEIGHT, WIDTH)).astype(np.int16)
+    noise = rng.normal(0, 3, (11, HEIGHT, WIDTH)).astype(np.int16)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        stream.options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
+        for i in range(SECONDS * FPS):
+            grey = background.copy()
+            if 14.0 <= i / FPS < 30.0:  # a far walker: 4×8 px, 3 px a second
+                x = 100 + int(3 * (i / FPS - 14.0))
+                grey[120:128, x : x + 4] = 70
+            grey += noise[i % len(noise)]
+            image = np.clip(grey, 0, 255).astype(np.uint8)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="gray")))
+        out.mux(stream.encode(None))
+    return path
