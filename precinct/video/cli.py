@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from precinct.core.db import Database
 from precinct.core.tabular import TableError, parse_datetime
 from precinct.video import index, service
 from precinct.video.scan import ScanConfig
+from precinct.video.triage import TriageConfig
 
 app = typer.Typer(help="Video footage.", no_args_is_help=True)
 CLI_ACTOR = Actor("cli", Role.ADMIN)
@@ -151,6 +153,21 @@ def _scan_progress() -> tuple[Progress, Callable[[float, float, str], None]]:
     return bar, update
 
 
+class Triage(StrEnum):
+    THOROUGH = "thorough"
+    FAST = "fast"
+
+
+def scan_config(width: int, verify_crops: int, triage: Triage, onnx_model: str) -> ScanConfig:
+    """The scan engine the CLI's options ask for."""
+    return ScanConfig(
+        width=width,
+        onnx_model=onnx_model,
+        verify_crops=max(0, verify_crops),
+        triage=TriageConfig(keyframe_check=triage is Triage.THOROUGH),
+    )
+
+
 @app.command("scan")
 def scan_cmd(
     footage: Annotated[
@@ -161,6 +178,13 @@ def scan_cmd(
     verify_crops: Annotated[
         int, typer.Option(help="Crops per track the person detector checks (0: kinematics only).")
     ] = 1,
+    triage: Annotated[
+        Triage,
+        typer.Option(
+            help="thorough: packet sizes and keyframes find quiet stretches (small, slow movers "
+            "too); fast: packet sizes only, about half the active time, misses small far movers."
+        ),
+    ] = Triage.THOROUGH,
     as_json: JsonOpt = False,
 ) -> None:
     """Index footage: every moving person, cyclist and vehicle, with tracks and crops.
@@ -170,11 +194,7 @@ def scan_cmd(
     settings = get_settings()
     db = open_database(settings)
     ids = _footage_ids(db, footage) if footage else None
-    config = ScanConfig(
-        width=width,
-        onnx_model=settings.video_detector_onnx,
-        verify_crops=max(0, verify_crops),
-    )
+    config = scan_config(width, verify_crops, triage, settings.video_detector_onnx)
     request = index.ScanRequest(
         settings.data_dir,
         config,
