@@ -63,8 +63,11 @@ def write_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-ReadSession = Annotated[Session, Depends(read_session)]
-WriteSession = Annotated[Session, Depends(write_session)]
+# "function" scope: the session commits and closes when the route returns, BEFORE the response is
+# sent. With the default ("request") a POST's redirect could reach the browser before its commit,
+# and the page it loads next would show the old state.
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 
 
 def is_api(request: Request) -> bool:
