@@ -8,6 +8,7 @@ from typing import Any, Final
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from precinct.demo.calibration import demo_calibration
 from precinct.demo.common import Progress
 from precinct.demo.geography import CameraSite
 from precinct.demo.people import Resident, generate_officers
@@ -16,10 +17,15 @@ from precinct.registry.store import Camera, Officer, Person, PersonPhone, Place
 _CHUNK: Final = 10_000
 
 
+#: The resolution the demo footage is rendered at (`FootageSpec`); the video stage re-calibrates
+#: the cameras it renders if it renders at another.
+DEMO_RESOLUTION: Final = (960, 540)
+
+
 def insert_cameras(session: Session, sites: Sequence[CameraSite]) -> None:
     for site in sites:
         place = Place(name=site.name, address=site.address, lat=site.lat, lon=site.lon)
-        calibration = {"metres_per_pixel": site.metres_per_pixel}
+        calibration = demo_calibration(site.code, site.metres_per_pixel, *DEMO_RESOLUTION)
         session.add(
             Camera(
                 code=site.code,

@@ -6,13 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from precinct.core.access import Actor
 from precinct.core.auth import Role
 from precinct.core.db import Database
+from precinct.demo.calibration import demo_calibration
 from precinct.demo.common import TZ, Progress
 from precinct.demo.video import FootageSpec, FootageTruth, PasserTruth, render_night
 from precinct.demo.video_route import OnVideo
 from precinct.demo.video_scene import SCENE_CAMERAS
+from precinct.registry.store import Camera
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, overlap_frames, score
 from precinct.video.scan import ScanConfig
@@ -38,9 +43,17 @@ class VideoStage:
     suspect_tracks: frozenset[int] = frozenset()  # every track that shows the suspect
 
 
-def _ingest(db: Database, truth: FootageTruth) -> dict[str, int]:
+def _calibrate(session: Session, spec: FootageSpec) -> None:
+    """The rendered cameras' homographies for the resolution the footage is rendered at."""
+    for camera in session.scalars(select(Camera).where(Camera.code.in_(spec.cameras))):
+        mpp = (camera.calibration or {}).get("metres_per_pixel")
+        camera.calibration = demo_calibration(camera.code, mpp, spec.width, spec.height)
+
+
+def _ingest(db: Database, truth: FootageTruth, spec: FootageSpec) -> dict[str, int]:
     items = [service.IngestItem(truth.folder / f.file, f.camera, f.start) for f in truth.files]
     with db.write() as session:
+        _calibrate(session, spec)
         service.ingest(session, DEMO_ACTOR, items)
     with db.read() as session:
         return {f.camera.code: f.id for f in service.list_footage(session, DEMO_ACTOR, None)}
@@ -71,7 +84,7 @@ def run_video_stage(
     db: Database, data_dir: Path, spec: FootageSpec, progress: Progress | None = None
 ) -> VideoStage:
     truth = render_night(spec, data_dir / "footage", progress)
-    footage = _ingest(db, truth)
+    footage = _ingest(db, truth, spec)
     summary = index.scan_footage(db, DEMO_ACTOR, index.ScanRequest(data_dir, ScanConfig()))
     found, seen, sightings, suspect = 0, 0, [], set()
     with db.read() as session:

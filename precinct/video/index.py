@@ -30,6 +30,7 @@ from precinct.core.blobs import blob_path, save_blob
 from precinct.core.db import Database
 from precinct.video import decode
 from precinct.video.evaluate import Labelled
+from precinct.video.heading import calibration_from
 from precinct.video.scan import (
     ScanConfig,
     ScannedTrack,
@@ -83,13 +84,7 @@ class ScanSummary:
 
 
 def calibration_of(footage: Footage) -> Calibration | None:
-    data = footage.camera.calibration or {}
-    if data.get("homography"):
-        rows = tuple((float(r[0]), float(r[1]), float(r[2])) for r in data["homography"])
-        return Calibration(homography=rows)
-    if data.get("metres_per_pixel"):
-        return Calibration(metres_per_pixel=float(data["metres_per_pixel"]))
-    return None
+    return calibration_from(footage.camera.calibration)
 
 
 def pending_jobs(

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from precinct.core.geo import LatLon, distance_m
+from precinct.video.types import Calibration
 
 Point = tuple[float, float]
 COLOURS = (
@@ -190,6 +191,12 @@ class CameraSpot:
     code: str
     at: LatLon
     heading_deg: float | None = None
+    calibration: Calibration | None = None
+
+    @property
+    def on_ground(self) -> bool:
+        """Whether headings at this camera are measured on the ground (it has a homography)."""
+        return self.calibration is not None and self.calibration.homography is not None
 
 
 def cameras_in(area: Area, cameras: Sequence[CameraSpot]) -> list[str]:
@@ -270,9 +277,3 @@ class Hit:
     lat: float
     lon: float
     extra: dict[str, object] = field(default_factory=dict)
-
-
-def compass_of(direction_deg: float | None, camera_heading: float | None) -> float | None:
-    if direction_deg is None or camera_heading is None:
-        return None
-    return (camera_heading + direction_deg) % 360.0

@@ -1,10 +1,12 @@
 """Use case: search the footage index (#4). Indexed filters run in the database (time, camera,
 class, speed, duration, direction per camera heading); the area, colour and region-of-interest
-rules that SQL cannot express well are applied here. Every search is audited."""
+rules that SQL cannot express well are applied here, and so is the heading at cameras with a
+ground homography (measured on the ground from the track's path). Every search is audited."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +19,7 @@ from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.core.geo import LatLon
 from precinct.registry.store import Camera, Place
+from precinct.video.heading import angle_off, calibration_from, compass_heading
 from precinct.video.index import unpack_boxes
 from precinct.video.search import (
     CameraSpot,
@@ -24,13 +27,13 @@ from precinct.video.search import (
     SearchError,
     SearchQuery,
     cameras_in,
-    compass_of,
     image_range,
     roi_match,
 )
 from precinct.video.store import Footage, VideoTrack
+from precinct.video.types import Calibration
 
-ROI_SCAN_LIMIT = 50_000  # tracks of one camera examined box by box for a region rule
+ROI_SCAN_LIMIT = 50_000  # tracks examined here for a region rule or a ground heading
 COLUMNS = (
     VideoTrack.id,
     Camera.code,
@@ -46,6 +49,7 @@ COLUMNS = (
     VideoTrack.crop_sha256,
     Place.lat,
     Place.lon,
+    VideoTrack.path,
 )
 
 
@@ -65,14 +69,17 @@ class SearchResult:
 
 
 def camera_spots(session: Session) -> list[CameraSpot]:
-    """Every camera that has footage, with its position and heading."""
+    """Every camera that has footage, with its position, heading and calibration."""
     stmt = (
-        select(Camera.code, Place.lat, Place.lon, Camera.heading_deg)
+        select(Camera.code, Place.lat, Place.lon, Camera.heading_deg, Camera.calibration)
         .join(Place, Camera.place_id == Place.id)
         .where(Camera.id.in_(select(Footage.camera_id)))
         .order_by(Camera.code)
     )
-    return [CameraSpot(code, LatLon(lat, lon), h) for code, lat, lon, h in session.execute(stmt)]
+    return [
+        CameraSpot(code, LatLon(lat, lon), h, calibration_from(cal))
+        for code, lat, lon, h, cal in session.execute(stmt)
+    ]
 
 
 def camera_rows(session: Session) -> list[dict[str, Any]]:
@@ -100,14 +107,18 @@ def _camera_codes(q: SearchQuery, spots: list[CameraSpot]) -> list[str] | None:
 
 
 def _heading_clause(q: SearchQuery, spots: list[CameraSpot]) -> ColumnElement[bool] | None:
-    """Compass heading → one image-direction range per camera heading (few distinct ones)."""
+    """Compass heading → one image-direction range per camera heading (few distinct ones); at
+    cameras with a ground homography only "it moves" here, the heading itself in `_keep`."""
     if q.heading_deg is None:
         return None
     by_heading: dict[float, list[str]] = {}
     for spot in spots:
-        if spot.heading_deg is not None:
+        if spot.heading_deg is not None and not spot.on_ground:
             by_heading.setdefault(spot.heading_deg, []).append(spot.code)
     clauses = []
+    ground = [spot.code for spot in spots if spot.on_ground]
+    if ground:
+        clauses.append(and_(Camera.code.in_(ground), VideoTrack.direction_deg.is_not(None)))
     for camera_heading, codes in by_heading.items():
         lo, hi = image_range(q.heading_deg, q.heading_tolerance, camera_heading)
         d = VideoTrack.direction_deg
@@ -169,10 +180,15 @@ ORDER = {
 }
 
 
-def hit_of(row: Any) -> Hit:
-    (tid, code, name, cls, start, end, colours, direction, cam_heading, speed, conf, crop) = row[
-        :12
-    ]
+Calibrations = Mapping[str, Calibration | None]
+
+
+def _heading_of(row: Any, calibrations: Calibrations) -> float | None:
+    return compass_heading(row[14], calibrations.get(row[1]), row[7], row[8])
+
+
+def hit_of(row: Any, calibrations: Calibrations) -> Hit:
+    (tid, code, name, cls, start, end, colours, direction, _, speed, conf, crop) = row[:12]
     return Hit(
         track_id=tid,
         camera=code,
@@ -183,7 +199,7 @@ def hit_of(row: Any) -> Hit:
         duration_s=round((end - start).total_seconds(), 1),
         colours=colours.split(",") if colours else [],
         direction_deg=direction,
-        heading_deg=compass_of(direction, cam_heading),
+        heading_deg=_heading_of(row, calibrations),
         speed_m_s=None if speed is None else round(speed, 2),
         confidence=round(conf, 3),
         crop=crop,
@@ -196,10 +212,11 @@ def run_query(session: Session, q: SearchQuery) -> SearchResult:
     """The search itself, without permission check or audit (benchmarks call this)."""
     spots = camera_spots(session)
     where = _where(q, spots, longest_file(session))
-    if q.roi is not None:
-        return _roi_search(session, q, where)
+    calibrations = {spot.code: spot.calibration for spot in spots}
+    if q.roi is not None or (q.heading_deg is not None and any(s.on_ground for s in spots)):
+        return _filtered_search(session, q, where, calibrations)
     stmt = _base(where, *COLUMNS).order_by(*ORDER[q.sort]).limit(q.limit).offset(q.offset)
-    hits = [hit_of(r) for r in session.execute(stmt)]
+    hits = [hit_of(r, calibrations) for r in session.execute(stmt)]
     counted = (
         select(Camera.code, func.count())
         .select_from(VideoTrack)
@@ -212,12 +229,29 @@ def run_query(session: Session, q: SearchQuery) -> SearchResult:
     return SearchResult(q, hits, sum(per_camera.values()), per_camera)
 
 
-def _roi_search(session: Session, q: SearchQuery, where: list[ColumnElement[bool]]) -> SearchResult:
-    assert q.roi is not None
-    stmt = _base(where, *COLUMNS, VideoTrack.boxes).order_by(*ORDER[q.sort])
+def _keep(q: SearchQuery, calibrations: Calibrations) -> Callable[[Any], bool]:
+    """The rules checked here: the region of interest, the heading at ground cameras."""
+
+    def keep(row: Any) -> bool:
+        if q.roi is not None and not roi_match(unpack_boxes(row[-1]), q.roi):
+            return False
+        cal = calibrations.get(row[1])
+        if q.heading_deg is None or cal is None or cal.homography is None:
+            return True
+        heading = _heading_of(row, calibrations)
+        return heading is not None and angle_off(heading, q.heading_deg) <= q.heading_tolerance
+
+    return keep
+
+
+def _filtered_search(
+    session: Session, q: SearchQuery, where: list[ColumnElement[bool]], calibrations: Calibrations
+) -> SearchResult:
+    extra = (VideoTrack.boxes,) if q.roi is not None else ()
+    stmt = _base(where, *COLUMNS, *extra).order_by(*ORDER[q.sort])
     rows = session.execute(stmt.limit(ROI_SCAN_LIMIT)).all()
-    kept = [r for r in rows if roi_match(unpack_boxes(r[-1]), q.roi)]
-    hits = [hit_of(r) for r in kept[q.offset : q.offset + q.limit]]
+    kept = list(filter(_keep(q, calibrations), rows))
+    hits = [hit_of(r, calibrations) for r in kept[q.offset : q.offset + q.limit]]
     per_camera = dict(Counter(r[1] for r in kept))
     return SearchResult(q, hits, len(kept), per_camera)
 

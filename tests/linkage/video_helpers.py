@@ -4,8 +4,10 @@ district's registered cameras, each with two passers-by near it who are not him.
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,24 @@ def _image_direction(heading: float, camera: Camera) -> float:
     return (heading - (camera.heading_deg or 0.0)) % 360.0
 
 
+Feet = tuple[tuple[float, float], ...]
+
+
+def _feet(heading: float, camera: Camera) -> Feet:
+    """Foot points (pixels) of 4 m travelled on the ground along a compass heading, through
+    the camera's homography (ground metres east, north), around the lower middle of its view."""
+    h = np.asarray((camera.calibration or {})["homography"], dtype=np.float64)
+    east, north, w = h @ (480.0, 400.0, 1.0)
+    step = np.array([math.sin(math.radians(heading)), math.cos(math.radians(heading))]) * 2.0
+    centre = np.array([east / w, north / w])
+    inv = np.linalg.inv(h)
+    out = []
+    for g in (centre - step, centre + step):
+        x, y, z = inv @ (g[0], g[1], 1.0)
+        out.append((float(x / z), float(y / z)))
+    return tuple(out)
+
+
 def _tracks(session: Session, seed: int) -> tuple[list[int], set[int]]:
     _, ride = the_suspect(seed)
     passes = ride_sightings(ride)
@@ -40,14 +60,16 @@ def _tracks(session: Session, seed: int) -> tuple[list[int], set[int]]:
     suspect, others = [], set()
     for code, when, heading in passes:
         camera, start = cameras[code], when - timedelta(seconds=3)
-        him = FakeTrack(
-            code, start, 6.0, "cyclist", SUSPECT_LOOKS, _image_direction(heading, camera)
-        )
+        direction = _image_direction(heading, camera)
+        feet = _feet(heading, camera)
+        him = FakeTrack(code, start, 6.0, "cyclist", SUSPECT_LOOKS, direction, feet=feet)
         suspect.append(index.track(him))
         for after, cls, looks, turn in PASSERS:
             direction = _image_direction(heading + turn, camera)
             later = start + timedelta(seconds=after)
-            others.add(index.track(FakeTrack(code, later, 5.0, cls, looks, direction)))
+            feet = _feet(heading + turn, camera)
+            fake = FakeTrack(code, later, 5.0, cls, looks, direction, feet=feet)
+            others.add(index.track(fake))
     session.flush()
     return [t.id for t in suspect], {t.id for t in others}
 

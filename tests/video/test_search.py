@@ -17,6 +17,8 @@ from precinct.demo.video_tracks import FakeIndex, FakeTrack
 from precinct.video import search_service
 from precinct.video.search import Area, Roi, RoiKind, SearchError, SearchQuery
 
+from .test_heading import image_direction, lens_homography, walk
+
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2024, 12, 15, 1, 30, tzinfo=TZ)
 ORIGIN = LatLon(30.5, 114.16)
@@ -107,3 +109,30 @@ def test_bad_queries_are_refused_with_the_field_named(indexed: Database) -> None
         SearchQuery(classes=("dog",))
     with indexed.write() as session, pytest.raises(AccessDenied):
         search_service.search(session, Actor("c", Role.SERVICE_CLERK), SearchQuery())
+
+
+def test_heading_at_a_camera_with_a_homography_is_read_on_the_ground(db: Database) -> None:
+    """A looks south with a ground homography; a rider comes north towards it, 8 m to one side:
+    on screen mostly sideways (image direction + camera heading says about NE). B has no
+    homography and keeps the image direction + camera heading."""
+    cal = lens_homography()
+    assert cal.homography is not None
+    towards = walk((8.0, -30.0), (8.0, -10.0))
+    with db.write() as session:
+        index = FakeIndex(session, T0)
+        index.camera("A", ORIGIN, heading=180.0).calibration = {
+            "homography": [list(r) for r in cal.homography],
+            "metres_per_pixel": 0.05,
+        }
+        index.camera("B", offset(ORIGIN, 300, 0), heading=0.0)
+        feet = tuple((p[0], p[1]) for p in towards)
+        index.track(
+            FakeTrack("A", at(1), 4, "cyclist", direction_deg=image_direction(towards), feet=feet)
+        )
+        index.track(FakeTrack("B", at(2), 4, "cyclist", direction_deg=0.0))
+    assert run(db, heading_deg=0.0, heading_tolerance=30) == [("A", "31"), ("B", "32")]
+    assert run(db, heading_deg=45.0, heading_tolerance=20) == []  # the old, wrong reading
+    with db.write() as session:
+        result = search_service.search(session, Actor("t", Role.ADMIN), SearchQuery())
+    heading = {h.camera: h.heading_deg for h in result.hits}
+    assert heading["B"] == 0.0 and heading["A"] is not None and abs(heading["A"]) < 1.0
