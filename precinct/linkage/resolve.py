@@ -85,7 +85,7 @@ EM_RULES: Final = (
 #: Same region and birth date in the ID (its first 14 characters) where one side fails its check
 #: character: an ID typo in the sequence part.  Every one-character typo fails the check (ISO 7064
 #: MOD 11-2), and two valid IDs that differ are two people, so the filter loses no match the ID
-#: comparison could weigh, and cuts this rule from 4.6 M to about 0.05 M pairs at a million.
+#: comparison could weigh, and cuts this rule from 4.6 M to 18,494 pairs at 1.1 M records.
 ID_TYPO_RULE: Final = CustomRule(
     "substr(l.id_number, 1, 14) = substr(r.id_number, 1, 14) AND NOT (l.id_valid AND r.id_valid)"
 )
