@@ -23,6 +23,8 @@ COMPOUND_FAMILY_NAMES: Final = frozenset(
 )
 _NAME_JUNK = re.compile(r"[\s·•.\-_,，、()（）]+")
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+\Z")
+_ID_CANON = re.compile(r"[0-9]{17}[0-9X]\Z", re.ASCII)
 _ADDRESS_UNITS = re.compile(
     r"(\d+)(号|栋|单元|室|组|层|楼)|([^\d]+?)(区|街道|村|路|大道|街|小区|园)"
 )
@@ -30,6 +32,8 @@ _ADDRESS_UNITS = re.compile(
 
 def _ascii_fold(text: str) -> str:
     """Full-width letters and digits become ASCII (NFKC); case is folded for Latin text."""
+    if unicodedata.is_normalized("NFKC", text):  # a quick check: most text already is
+        return text.strip()
     return unicodedata.normalize("NFKC", text).strip()
 
 
@@ -64,11 +68,10 @@ def _latin_name(text: str) -> NameParts:
     return NameParts(" ".join(words), family, given, family, given)
 
 
-@lru_cache(maxsize=1 << 18)
 @lru_cache(maxsize=1 << 19)
 def name_parts(raw: str) -> NameParts:
     """Split and romanise a name; raises ``ValueError`` for text that is not a name."""
-    text = _ascii_fold(raw)
+    text = raw if _HAN_ONLY.match(raw) else _ascii_fold(raw)  # NFKC keeps these as they are
     if _is_latin(text):
         if not re.fullmatch(r"[A-Za-z][A-Za-z\s,]*", text):
             raise ValueError(f"not a name: {raw!r}")
@@ -99,12 +102,20 @@ class IdNumber:
         return ResidentId.parse(self.value).birth_date
 
 
-@lru_cache(maxsize=1 << 16)
-def id_number(raw: str) -> IdNumber:
-    """An 18-character resident ID; a failed check character is kept as not valid."""
+def id_text(raw: str) -> str:
+    """The 18 characters of an ID number as written (not checked); ``ValueError`` if not 18."""
+    if _ID_CANON.match(raw):
+        return raw
     text = _ascii_fold(raw).replace(" ", "").upper()
     if not _ID_SHAPE.match(text):
         raise ValueError(f"not an 18-character ID number: {raw!r}")
+    return text
+
+
+@lru_cache(maxsize=1 << 16)
+def id_number(raw: str) -> IdNumber:
+    """An 18-character resident ID; a failed check character is kept as not valid."""
+    text = id_text(raw)
     try:
         return IdNumber(ResidentId.parse(text).value, True)
     except IdentifierError:
@@ -145,8 +156,13 @@ def address(raw: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def address_tokens(text: str) -> tuple[str, ...]:
     """The parts of an address that identify a place: 新庙村, 二组, 47号, 302室 …"""
+    return clean_address_tokens(address(text))
+
+
+def clean_address_tokens(clean: str) -> tuple[str, ...]:
+    """``address_tokens`` of an address that ``address`` has already cleaned."""
     found = []
-    for number, unit, words, suffix in _ADDRESS_UNITS.findall(address(text)):
+    for number, unit, words, suffix in _ADDRESS_UNITS.findall(clean):
         found.append(number + unit if number else words + suffix)
     return tuple(found)
 

@@ -105,3 +105,27 @@ def test_a_judgement_wins_on_every_rerun(db: Database, admin: Actor, tmp_path: P
 def _person(db: Database, key: str) -> str:
     with db.read() as session:
         return session.scalars(select(LinkRecord.person_key).where(LinkRecord.key == key)).one()
+
+
+def test_the_id_prefix_rule_pairs_only_where_a_check_character_fails() -> None:
+    from splink.blocking_analysis import count_comparisons_from_blocking_rule
+
+    from precinct.linkage.backend import db_api
+    from precinct.linkage.resolve import ID_TYPO_RULE, frame
+    from tests.linkage.helpers import id_of
+
+    first, neighbour = id_of("420113", "1990-03-07", 1), id_of("420113", "1990-03-07", 2)
+    records = [
+        PersonRecord("a", "刘伟", first, "", "13912345678", "新庙村1号"),
+        PersonRecord("b", "刘传", typo(first), "", "", "新庙村1号"),  # name and ID mistyped
+        PersonRecord("c", "陈静", neighbour, "", "13987654321", "光谷大道8号"),  # same region, day
+    ]
+    counts = count_comparisons_from_blocking_rule(
+        table_or_tables=frame(records),
+        blocking_rule=ID_TYPO_RULE,
+        link_type="dedupe_only",
+        db_api=db_api(),
+        unique_id_column_name="key",
+    )
+    # a-b and b-c (b fails its check character); a-c are two valid IDs: two people
+    assert counts["number_of_comparisons_to_be_scored_post_filter_conditions"] == 2
