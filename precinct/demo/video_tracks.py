@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from precinct.core.geo import LatLon
 from precinct.registry.store import Camera, Place
+from precinct.video.heading import calibration_from, compass_heading
 from precinct.video.index import pack_boxes
 from precinct.video.search import CLASSES, COLOURS
 from precinct.video.store import Footage, Scan, VideoTrack
@@ -45,6 +46,7 @@ class FakeIndex:
     file: str = "/nonexistent.mp4"
     file_hours: float = 0.0  # split each camera's footage into files this long (0: one file)
     footage: dict[str, list[Footage]] = field(default_factory=dict)
+    cameras: dict[str, Camera] = field(default_factory=dict)
     scans: dict[int, Scan] = field(default_factory=dict)  # by footage id
     numbers: dict[int, int] = field(default_factory=dict)
 
@@ -57,6 +59,7 @@ class FakeIndex:
 
     def adopt(self, camera: Camera) -> Camera:
         """Give a registered camera its footage and scan, so tracks can be added on it."""
+        self.cameras[camera.code] = camera
         step = self.file_hours or self.hours
         files = max(1, round(self.hours / step))
         self.footage[camera.code] = [self._file(camera, n, step) for n in range(files)]
@@ -97,6 +100,10 @@ class FakeIndex:
         )
         self.numbers[footage.id] += 1
         start_t = (spec.start - footage.start_at).total_seconds()
+        camera = self.cameras[spec.camera]
+        compass = compass_heading(
+            spec.feet, calibration_from(camera.calibration), spec.direction_deg, camera.heading_deg
+        )
         row = VideoTrack(
             footage_id=footage.id,
             scan_id=self.scans[footage.id].id,
@@ -110,6 +117,7 @@ class FakeIndex:
             object_class=spec.object_class,
             confidence=0.9,
             direction_deg=spec.direction_deg,
+            compass_deg=compass,
             speed_px_s=40.0,
             speed_m_s=spec.speed_m_s,
             width_px=40.0,

@@ -26,6 +26,7 @@ from precinct.core.tabular import (
     parse_table,
 )
 from precinct.registry.store import Camera, Person, PersonPhone, Place
+from precinct.video.compass import recompute_compass
 
 
 def sha256_file(path: Path) -> str:
@@ -209,9 +210,22 @@ def import_persons(session: Session, actor: Actor, path: Path) -> ImportReport:
     return import_rows(session, actor, path, "persons", parse_table(path, PERSON_SCHEMA))
 
 
+def _camera_views(session: Session) -> dict[int, tuple[Any, Any]]:
+    """Each camera's heading and calibration: what the tracks' stored headings depend on."""
+    stmt = select(Camera.id, Camera.heading_deg, Camera.calibration)
+    return {cid: (heading, cal) for cid, heading, cal in session.execute(stmt)}
+
+
 def import_cameras(session: Session, actor: Actor, path: Path) -> ImportReport:
+    """Upsert the cameras; the stored headings of tracks at cameras whose heading or
+    calibration changed are recomputed (`precinct.video.compass`)."""
     actor.require(Permission.DATA_IMPORT)
-    return import_rows(session, actor, path, "cameras", parse_table(path, CAMERA_SCHEMA))
+    rows = parse_table(path, CAMERA_SCHEMA)
+    before = _camera_views(session)
+    report = import_rows(session, actor, path, "cameras", rows)
+    after = _camera_views(session)
+    recompute_compass(session, [cid for cid, view in before.items() if after[cid] != view])
+    return report
 
 
 # --- looking people up: every search and view is audited with its purpose -----------------

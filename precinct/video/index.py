@@ -30,7 +30,7 @@ from precinct.core.blobs import blob_path, save_blob
 from precinct.core.db import Database
 from precinct.video import decode
 from precinct.video.evaluate import Labelled
-from precinct.video.heading import calibration_from
+from precinct.video.heading import calibration_from, compass_heading
 from precinct.video.scan import (
     ScanConfig,
     ScannedTrack,
@@ -152,6 +152,8 @@ def _track_row(
     footage: Footage, scan_id: int, number: int, t: ScannedTrack, crop_sha: str | None
 ) -> VideoTrack:
     s = t.summary
+    camera = footage.camera
+    compass = compass_heading(s.path, calibration_of(footage), s.direction_deg, camera.heading_deg)
     return VideoTrack(
         footage_id=footage.id,
         scan_id=scan_id,
@@ -165,6 +167,7 @@ def _track_row(
         object_class=str(s.object_class),
         confidence=s.confidence,
         direction_deg=s.direction_deg,
+        compass_deg=compass,
         speed_px_s=s.speed_px_s,
         speed_m_s=s.speed_m_s,
         width_px=s.mean_box.w,

@@ -16,7 +16,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from precinct.core.geo import LatLon, distance_m
-from precinct.video.types import Calibration
 
 Point = tuple[float, float]
 COLOURS = (
@@ -191,12 +190,6 @@ class CameraSpot:
     code: str
     at: LatLon
     heading_deg: float | None = None
-    calibration: Calibration | None = None
-
-    @property
-    def on_ground(self) -> bool:
-        """Whether headings at this camera are measured on the ground (it has a homography)."""
-        return self.calibration is not None and self.calibration.homography is not None
 
 
 def cameras_in(area: Area, cameras: Sequence[CameraSpot]) -> list[str]:
@@ -248,13 +241,6 @@ def roi_match(boxes: NDArray[np.float32], roi: Roi) -> bool:
     if roi.kind is RoiKind.ENTERED:
         return bool(not inside[0] and inside.any())
     return bool(inside.any() and not inside[-1])
-
-
-def image_range(heading: float, tolerance: float, camera_heading: float) -> tuple[float, float]:
-    """The image-direction interval (0 = up, clockwise) that travels the compass heading on a
-    camera looking towards `camera_heading`: up the picture is away from the camera."""
-    centre = (heading - camera_heading) % 360.0
-    return (centre - tolerance) % 360.0, (centre + tolerance) % 360.0
 
 
 @dataclass

@@ -1,17 +1,16 @@
 """Use case: search the footage index (#4). Indexed filters run in the database (time, camera,
-class, speed, duration, direction per camera heading); the area, colour and region-of-interest
-rules that SQL cannot express well are applied here, and so is the heading at cameras with a
-ground homography (measured on the ground from the track's path). Every search is audited."""
+class, speed, duration, and the compass heading stored per track — on the ground at cameras with
+a homography, see `precinct.video.compass`); the area and region-of-interest rules that SQL
+cannot express well are applied here. Every search is audited."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from precinct.core import audit
@@ -19,7 +18,6 @@ from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.core.geo import LatLon
 from precinct.registry.store import Camera, Place
-from precinct.video.heading import angle_off, calibration_from, compass_heading
 from precinct.video.index import unpack_boxes
 from precinct.video.search import (
     CameraSpot,
@@ -27,13 +25,11 @@ from precinct.video.search import (
     SearchError,
     SearchQuery,
     cameras_in,
-    image_range,
     roi_match,
 )
 from precinct.video.store import Footage, VideoTrack
-from precinct.video.types import Calibration
 
-ROI_SCAN_LIMIT = 50_000  # tracks examined here for a region rule or a ground heading
+ROI_SCAN_LIMIT = 50_000  # tracks examined here for a region rule
 COLUMNS = (
     VideoTrack.id,
     Camera.code,
@@ -43,13 +39,12 @@ COLUMNS = (
     VideoTrack.end_at,
     VideoTrack.colours,
     VideoTrack.direction_deg,
-    Camera.heading_deg,
+    VideoTrack.compass_deg,
     VideoTrack.speed_m_s,
     VideoTrack.confidence,
     VideoTrack.crop_sha256,
     Place.lat,
     Place.lon,
-    VideoTrack.path,
 )
 
 
@@ -69,17 +64,14 @@ class SearchResult:
 
 
 def camera_spots(session: Session) -> list[CameraSpot]:
-    """Every camera that has footage, with its position, heading and calibration."""
+    """Every camera that has footage, with its position and heading."""
     stmt = (
-        select(Camera.code, Place.lat, Place.lon, Camera.heading_deg, Camera.calibration)
+        select(Camera.code, Place.lat, Place.lon, Camera.heading_deg)
         .join(Place, Camera.place_id == Place.id)
         .where(Camera.id.in_(select(Footage.camera_id)))
         .order_by(Camera.code)
     )
-    return [
-        CameraSpot(code, LatLon(lat, lon), h, calibration_from(cal))
-        for code, lat, lon, h, cal in session.execute(stmt)
-    ]
+    return [CameraSpot(code, LatLon(lat, lon), h) for code, lat, lon, h in session.execute(stmt)]
 
 
 def camera_rows(session: Session) -> list[dict[str, Any]]:
@@ -106,25 +98,16 @@ def _camera_codes(q: SearchQuery, spots: list[CameraSpot]) -> list[str] | None:
     return None if codes is None else sorted(codes)
 
 
-def _heading_clause(q: SearchQuery, spots: list[CameraSpot]) -> ColumnElement[bool] | None:
-    """Compass heading → one image-direction range per camera heading (few distinct ones); at
-    cameras with a ground homography only "it moves" here, the heading itself in `_keep`."""
+def _heading_clause(q: SearchQuery) -> ColumnElement[bool] | None:
+    """Compass heading ± tolerance on the stored heading: one range, or two across 0°/360°."""
     if q.heading_deg is None:
         return None
-    by_heading: dict[float, list[str]] = {}
-    for spot in spots:
-        if spot.heading_deg is not None and not spot.on_ground:
-            by_heading.setdefault(spot.heading_deg, []).append(spot.code)
-    clauses = []
-    ground = [spot.code for spot in spots if spot.on_ground]
-    if ground:
-        clauses.append(and_(Camera.code.in_(ground), VideoTrack.direction_deg.is_not(None)))
-    for camera_heading, codes in by_heading.items():
-        lo, hi = image_range(q.heading_deg, q.heading_tolerance, camera_heading)
-        d = VideoTrack.direction_deg
-        inside = d.between(lo, hi) if lo <= hi else or_(d >= lo, d <= hi)
-        clauses.append(and_(Camera.code.in_(codes), inside))
-    return or_(*clauses) if clauses else Camera.id.is_(None)
+    if q.heading_tolerance >= 180.0:
+        return VideoTrack.compass_deg.is_not(None)
+    lo = (q.heading_deg - q.heading_tolerance) % 360.0
+    hi = (q.heading_deg + q.heading_tolerance) % 360.0
+    c = VideoTrack.compass_deg
+    return c.between(lo, hi) if lo <= hi else or_(c >= lo, c <= hi)
 
 
 def longest_file(session: Session) -> timedelta:
@@ -156,7 +139,7 @@ def _where(
         where.append(VideoTrack.speed_m_s <= q.speed_max)
     if q.min_duration_s > 0:
         where.append(VideoTrack.end_t - VideoTrack.start_t >= q.min_duration_s)
-    heading = _heading_clause(q, spots)
+    heading = _heading_clause(q)
     if heading is not None:
         where.append(heading)
     return where
@@ -180,15 +163,8 @@ ORDER = {
 }
 
 
-Calibrations = Mapping[str, Calibration | None]
-
-
-def _heading_of(row: Any, calibrations: Calibrations) -> float | None:
-    return compass_heading(row[14], calibrations.get(row[1]), row[7], row[8])
-
-
-def hit_of(row: Any, calibrations: Calibrations) -> Hit:
-    (tid, code, name, cls, start, end, colours, direction, _, speed, conf, crop) = row[:12]
+def hit_of(row: Any) -> Hit:
+    (tid, code, name, cls, start, end, colours, direction, compass, speed, conf, crop) = row[:12]
     return Hit(
         track_id=tid,
         camera=code,
@@ -199,7 +175,7 @@ def hit_of(row: Any, calibrations: Calibrations) -> Hit:
         duration_s=round((end - start).total_seconds(), 1),
         colours=colours.split(",") if colours else [],
         direction_deg=direction,
-        heading_deg=_heading_of(row, calibrations),
+        heading_deg=compass,
         speed_m_s=None if speed is None else round(speed, 2),
         confidence=round(conf, 3),
         crop=crop,
@@ -212,11 +188,10 @@ def run_query(session: Session, q: SearchQuery) -> SearchResult:
     """The search itself, without permission check or audit (benchmarks call this)."""
     spots = camera_spots(session)
     where = _where(q, spots, longest_file(session))
-    calibrations = {spot.code: spot.calibration for spot in spots}
-    if q.roi is not None or (q.heading_deg is not None and any(s.on_ground for s in spots)):
-        return _filtered_search(session, q, where, calibrations)
+    if q.roi is not None:
+        return _roi_search(session, q, where)
     stmt = _base(where, *COLUMNS).order_by(*ORDER[q.sort]).limit(q.limit).offset(q.offset)
-    hits = [hit_of(r, calibrations) for r in session.execute(stmt)]
+    hits = [hit_of(r) for r in session.execute(stmt)]
     counted = (
         select(Camera.code, func.count())
         .select_from(VideoTrack)
@@ -229,29 +204,14 @@ def run_query(session: Session, q: SearchQuery) -> SearchResult:
     return SearchResult(q, hits, sum(per_camera.values()), per_camera)
 
 
-def _keep(q: SearchQuery, calibrations: Calibrations) -> Callable[[Any], bool]:
-    """The rules checked here: the region of interest, the heading at ground cameras."""
-
-    def keep(row: Any) -> bool:
-        if q.roi is not None and not roi_match(unpack_boxes(row[-1]), q.roi):
-            return False
-        cal = calibrations.get(row[1])
-        if q.heading_deg is None or cal is None or cal.homography is None:
-            return True
-        heading = _heading_of(row, calibrations)
-        return heading is not None and angle_off(heading, q.heading_deg) <= q.heading_tolerance
-
-    return keep
-
-
-def _filtered_search(
-    session: Session, q: SearchQuery, where: list[ColumnElement[bool]], calibrations: Calibrations
-) -> SearchResult:
-    extra = (VideoTrack.boxes,) if q.roi is not None else ()
-    stmt = _base(where, *COLUMNS, *extra).order_by(*ORDER[q.sort])
+def _roi_search(session: Session, q: SearchQuery, where: list[ColumnElement[bool]]) -> SearchResult:
+    """The region-of-interest rule, checked here on each candidate's per-frame boxes."""
+    assert q.roi is not None
+    roi = q.roi
+    stmt = _base(where, *COLUMNS, VideoTrack.boxes).order_by(*ORDER[q.sort])
     rows = session.execute(stmt.limit(ROI_SCAN_LIMIT)).all()
-    kept = list(filter(_keep(q, calibrations), rows))
-    hits = [hit_of(r, calibrations) for r in kept[q.offset : q.offset + q.limit]]
+    kept = [r for r in rows if roi_match(unpack_boxes(r[-1]), roi)]
+    hits = [hit_of(r) for r in kept[q.offset : q.offset + q.limit]]
     per_camera = dict(Counter(r[1] for r in kept))
     return SearchResult(q, hits, len(kept), per_camera)
 

@@ -105,6 +105,8 @@ class VideoTrack(Base):
     object_class: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[float] = mapped_column(Float)
     direction_deg: Mapped[float | None] = mapped_column(Float)
+    # compass heading (0 = N, clockwise), `video.compass`: on the ground with a homography
+    compass_deg: Mapped[float | None] = mapped_column(Float)
     speed_px_s: Mapped[float] = mapped_column(Float)
     speed_m_s: Mapped[float | None] = mapped_column(Float)
     width_px: Mapped[float] = mapped_column(Float)
@@ -123,6 +125,8 @@ class VideoTrack(Base):
 
 # Searches by time window alone (all cameras, all classes) use this one.
 Index("ix_video_tracks_start", VideoTrack.start_at)
+# Searches by heading: a range (two at 0°/360°) on the stored compass heading.
+Index("ix_video_tracks_compass", VideoTrack.compass_deg, VideoTrack.start_at)
 
 
 class TraceJudgement(Base):

@@ -19,7 +19,6 @@ from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.core.geo import LatLon
-from precinct.video.heading import calibration_from, compass_heading
 from precinct.video.index import crop_path
 from precinct.video.store import TraceJudgement, VideoLead, VideoTrack
 from precinct.video.trace import COMPATIBLE, Candidate, Seen, looks, rank
@@ -59,12 +58,7 @@ def seen_of(track: VideoTrack, data_dir: Path | None = None) -> Seen:
         end=track.end_at,
         object_class=track.object_class,
         colours=colours,
-        heading_deg=compass_heading(
-            track.path,
-            calibration_from(track.camera.calibration),
-            track.direction_deg,
-            track.camera.heading_deg,
-        ),
+        heading_deg=track.compass_deg,
         histogram=hist,
     )
 

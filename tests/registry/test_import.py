@@ -176,3 +176,29 @@ def test_bad_camera_coordinates(db: Database, analyst: Actor, tmp_path: Path) ->
     with pytest.raises(TableError, match="cameras.csv:2:lat"), db.write() as session:
         service.import_cameras(session, analyst, path)
     assert count(db, Camera) == 0
+
+
+def test_reimport_with_a_new_heading_recomputes_the_tracks_headings(
+    db: Database, analyst: Actor, tmp_path: Path
+) -> None:
+    """Tracks store their compass heading; turning the camera in the registry recomputes it."""
+    from datetime import UTC, datetime
+
+    from precinct.demo.video_tracks import FakeIndex, FakeTrack
+    from precinct.video.store import VideoTrack
+
+    header = "code,name,lat,lon,heading,metres_per_pixel\n"
+    first = write_csv(tmp_path, "cameras.csv", header + "C01,路口,30.4970,114.1650,90,0.05\n")
+    with db.write() as session:
+        service.import_cameras(session, analyst, first)
+        index = FakeIndex(session, datetime(2024, 12, 15, tzinfo=UTC))
+        camera = session.scalars(select(Camera)).one()
+        index.adopt(camera)
+        index.track(FakeTrack("C01", index.start, direction_deg=10.0))
+    with db.read() as session:
+        assert session.scalars(select(VideoTrack.compass_deg)).one() == 100.0
+    turned = write_csv(tmp_path, "turned.csv", header + "C01,路口,30.4970,114.1650,180,0.05\n")
+    with db.write() as session:
+        assert service.import_cameras(session, analyst, turned).updated == 1
+    with db.read() as session:
+        assert session.scalars(select(VideoTrack.compass_deg)).one() == 190.0

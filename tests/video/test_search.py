@@ -14,8 +14,10 @@ from precinct.core.auth import Role
 from precinct.core.db import Database
 from precinct.core.geo import LatLon, offset
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
-from precinct.video import search_service
+from precinct.registry.store import Camera
+from precinct.video import compass, search_service
 from precinct.video.search import Area, Roi, RoiKind, SearchError, SearchQuery
+from precinct.video.store import VideoTrack
 
 from .test_heading import image_direction, lens_homography, walk
 
@@ -136,3 +138,31 @@ def test_heading_at_a_camera_with_a_homography_is_read_on_the_ground(db: Databas
         result = search_service.search(session, Actor("t", Role.ADMIN), SearchQuery())
     heading = {h.camera: h.heading_deg for h in result.hits}
     assert heading["B"] == 0.0 and heading["A"] is not None and abs(heading["A"]) < 1.0
+
+
+def test_heading_range_across_north_and_recompute_on_recalibration(db: Database) -> None:
+    """The heading is stored per track and searched in SQL, the range wrapping across 0°/360°.
+    A camera calibrated only after its tracks were stored gets them recomputed on the ground."""
+    cal = lens_homography()
+    assert cal.homography is not None
+    towards = walk((8.0, -30.0), (8.0, -10.0))  # rides north towards A, mostly sideways on screen
+    feet = tuple((p[0], p[1]) for p in towards)
+    with db.write() as session:
+        index = FakeIndex(session, T0)
+        camera = index.camera("A", ORIGIN, heading=180.0)
+        index.track(
+            FakeTrack("A", at(1), 4, "cyclist", direction_deg=image_direction(towards), feet=feet)
+        )
+    # image direction + camera heading: about north-east, not north
+    assert run(db, heading_deg=350.0, heading_tolerance=20) == []
+    assert run(db, heading_deg=60.0, heading_tolerance=30) == [("A", "31")]
+    with db.write() as session:
+        stored = session.get_one(Camera, camera.id)
+        stored.calibration = {"homography": [list(r) for r in cal.homography]}
+        assert compass.recompute_compass(session, [stored.id]) == 1
+    assert run(db, heading_deg=350.0, heading_tolerance=20) == [("A", "31")]  # 350 ± 20 wraps
+    assert run(db, heading_deg=10.0, heading_tolerance=15) == [("A", "31")]
+    assert run(db, heading_deg=60.0, heading_tolerance=30) == []
+    with db.read() as session:
+        heading = session.scalars(select(VideoTrack.compass_deg)).one()
+    assert heading is not None and (heading < 1.0 or heading > 359.0)
