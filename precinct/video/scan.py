@@ -45,7 +45,7 @@ class ScanConfig:
 
     width: int = 384
     step: int = 1
-    crop_candidates: int = 2
+    crop_candidates: int = 4  # full-resolution views tried per track; the sharpest is kept
     verify_crops: int = 1  # crops per track the person detector looks at (30-100 ms each)
     verify_below: float = 0.8  # … only when the kinematic confidence is below this (> 1: always)
     person_detector: bool = True
