@@ -6,7 +6,9 @@ Pure: numpy arrays in, an igraph graph out. Accounts are indices 0..n-1."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import igraph as ig
 import numpy as np
@@ -28,6 +30,18 @@ class Transfers:
 
     def __len__(self) -> int:
         return len(self.src)
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Any], accounts: int) -> Transfers:
+        """From a query's columns `src`, `dst`, `s` (seconds), `c` (cents), `r` (reported)."""
+        return cls(
+            np.asarray(columns["src"], np.int64),
+            np.asarray(columns["dst"], np.int64),
+            np.asarray(columns["s"], np.int64),
+            np.asarray(columns["c"], np.int64),
+            np.asarray(columns["r"], bool),
+            accounts,
+        )
 
 
 @dataclass(frozen=True)
@@ -92,15 +106,42 @@ def build_graph(t: Transfers, links: Links | None, caps: GraphCaps) -> AccountGr
     n = t.accounts
     a, b, counts, degree = transfer_degree(t)
     hubs = degree > caps.max_degree
-    weight = counts.astype(np.float64)
-    if links is not None and len(links.account):
-        la, lb = link_pairs(links, n, caps.max_sharing)
-        la, lb, lc = pair_counts(la, lb, n)
-        a, b = np.concatenate([a, la]), np.concatenate([b, lb])
-        weight = np.concatenate([weight, lc * caps.link_weight])
-        a, b, weight = _merge(a, b, weight, n)
+    edges = _with_links((a, b, counts.astype(np.float64)), links, caps, n, None)
+    return _account_graph(edges, hubs, degree)
+
+
+def _with_links(
+    edges: tuple[I64, I64, NDArray[np.float64]],
+    links: Links | None,
+    caps: GraphCaps,
+    n: int,
+    eligible: NDArray[np.bool_] | None,
+) -> tuple[I64, I64, NDArray[np.float64]]:
+    """`edges` plus the shared-identifier pairs (between `eligible` accounts only, if given),
+    weighted by `caps.link_weight` and merged with the edges they repeat."""
+    if links is None or not len(links.account):
+        return edges
+    a, b, weight = edges
+    la, lb = link_pairs(links, n, caps.max_sharing)
+    if eligible is not None:
+        both = eligible[la] & eligible[lb]
+        la, lb = la[both], lb[both]
+    la, lb, lc = pair_counts(la, lb, n)
+    return _merge(
+        np.concatenate([a, la]),
+        np.concatenate([b, lb]),
+        np.concatenate([weight, lc * caps.link_weight]),
+        n,
+    )
+
+
+def _account_graph(
+    edges: tuple[I64, I64, NDArray[np.float64]], hubs: NDArray[np.bool_], degree: I64
+) -> AccountGraph:
+    """The undirected weighted graph of `edges`, without hubs and self-loops."""
+    a, b, weight = edges
     keep = ~hubs[a] & ~hubs[b] & (a != b)
-    graph = ig.Graph(n=n, edges=np.stack([a[keep], b[keep]], axis=1), directed=False)
+    graph = ig.Graph(n=len(hubs), edges=np.stack([a[keep], b[keep]], axis=1), directed=False)
     graph.es["weight"] = weight[keep]
     return AccountGraph(graph, hubs, degree)
 
@@ -130,15 +171,5 @@ def evidence_graph(
     suspect = np.zeros(n, dtype=bool)
     suspect[dst] = True
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    a, b, weight = _merge(lo, hi, count.astype(np.float64), n)
-    if links is not None and len(links.account):
-        la, lb = link_pairs(links, n, caps.max_sharing)
-        both = suspect[la] & suspect[lb]
-        la, lb, lc = pair_counts(la[both], lb[both], n)
-        a, b = np.concatenate([a, la]), np.concatenate([b, lb])
-        weight = np.concatenate([weight, lc * caps.link_weight])
-        a, b, weight = _merge(a, b, weight, n)
-    keep = ~hubs[a] & ~hubs[b] & (a != b)
-    graph = ig.Graph(n=n, edges=np.stack([a[keep], b[keep]], axis=1), directed=False)
-    graph.es["weight"] = weight[keep]
-    return AccountGraph(graph, hubs, degree)
+    tainted = _merge(lo, hi, count.astype(np.float64), n)
+    return _account_graph(_with_links(tainted, links, caps, n, suspect), hubs, degree)

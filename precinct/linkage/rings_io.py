@@ -143,14 +143,7 @@ def load(transfers: Path, links: Path | None = None) -> Loaded:
     ).fetchnumpy()
     names = con.execute("SELECT a FROM acc ORDER BY i").fetchnumpy()["a"]
     n = len(names)
-    t = Transfers(
-        np.asarray(arrays["src"], np.int64),
-        np.asarray(arrays["dst"], np.int64),
-        np.asarray(arrays["s"], np.int64),
-        np.asarray(arrays["c"], np.int64),
-        np.asarray(arrays["r"], bool),
-        n,
-    )
+    t = Transfers.from_columns(arrays, n)
     shared = None
     if links is not None:
         rows = con.execute(

@@ -94,14 +94,7 @@ def account_arrays(
     ).fetchnumpy()
     names = con.execute("SELECT a FROM acc ORDER BY i").fetchnumpy()["a"]
     links = con.execute("SELECT acc.i, extra.v FROM extra JOIN acc USING (a)").fetchnumpy()
-    t = Transfers(
-        np.asarray(arrays["src"], np.int64),
-        np.asarray(arrays["dst"], np.int64),
-        np.asarray(arrays["s"], np.int64),
-        np.asarray(arrays["c"], np.int64),
-        np.asarray(arrays["r"], bool),
-        len(names),
-    )
+    t = Transfers.from_columns(arrays, len(names))
     shared_links = Links(np.asarray(links["i"], np.int64), np.asarray(links["v"], np.int64))
     return t, (shared_links if shared else None), np.asarray(names, dtype=object)
 

@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from precinct.cases.domain import CaseType
-from precinct.cases.store import Case
 from precinct.core.access import Actor
 from precinct.core.auth import Role
 from precinct.core.db import Database
@@ -22,10 +20,10 @@ from precinct.demo.video_stage import Sighting, leaving_track
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
 from precinct.linkage import casework
 from precinct.linkage.store import BikeTrip, LinkSource, sightings_of
-from precinct.registry.store import Place
 from precinct.video import trace_service
 from precinct.video.store import TraceJudgement, VideoTrack
 from precinct.video.types import ObjectClass
+from tests.linkage.video_helpers import add_case
 
 T0 = datetime(2024, 12, 15, 1, 36, tzinfo=SHANGHAI)
 LON, START_LAT, END_LAT = 114.16, 30.52, 30.50  # a ride due south along one street
@@ -39,21 +37,6 @@ CASE = "A4201160000002024120001"
 def _passes(lat: float) -> datetime:
     """When the rider riding south from the start at SPEED passes ``lat``."""
     return T0 + timedelta(seconds=(START_LAT - lat) * M_PER_DEG / SPEED)
-
-
-def _case(session: Session) -> None:
-    place = Place(name="scene", address="scene", lat=START_LAT, lon=LON)
-    session.add(
-        Case(
-            number=CASE,
-            case_type=CaseType.OTHER,
-            title="砸车窗",
-            reported_at=T0,
-            window_start=T0 - timedelta(hours=1),
-            window_end=T0 + timedelta(hours=1),
-            place=place,
-        )
-    )
 
 
 def _trips(session: Session) -> None:
@@ -104,7 +87,7 @@ def _night(session: Session, cameras: dict[str, float], with_him: bool = True) -
 @pytest.fixture
 def night(db: Database) -> tuple[Database, list[int]]:
     with db.write() as session:
-        _case(session)
+        add_case(session, CASE, (START_LAT, LON), T0)
         _trips(session)
         his = _night(session, CAMERAS)
     return db, his
@@ -151,7 +134,7 @@ def test_leads_use_the_sightings_of_the_attached_route(night: tuple[Database, li
 
 def test_the_detective_stops_at_a_weak_candidate(db: Database) -> None:
     with db.write() as session:
-        _case(session)
+        add_case(session, CASE, (START_LAT, LON), T0)
         his = _night(session, {"C1": CAMERAS["C1"], "C2": CAMERAS["C2"]}, with_him=False)
         route = follow_route(session, ADMIN, CASE, his[0])
         leads = trace_service.case_leads(session, ADMIN, CASE)
@@ -163,7 +146,7 @@ def test_the_detective_stops_at_a_weak_candidate(db: Database) -> None:
 def test_the_route_is_bounded(db: Database) -> None:
     cameras = {f"C{n}": START_LAT - 0.002 * n for n in range(1, MAX_HOPS + 4)}
     with db.write() as session:
-        _case(session)
+        add_case(session, CASE, (START_LAT, LON), T0)
         his = _night(session, cameras)
         route = follow_route(session, ADMIN, CASE, his[0])
     assert [h.track_id for h in route.hops] == his[: MAX_HOPS + 1]

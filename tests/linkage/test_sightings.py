@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from precinct.cases.domain import CaseType
-from precinct.cases.store import Case
 from precinct.config import Settings
 from precinct.core.access import Actor
 from precinct.core.auth import Role, add_user
@@ -23,9 +21,9 @@ from precinct.linkage import casework, sightings
 from precinct.linkage.geo import Point
 from precinct.linkage.leads import Scene, Sighting, Trip, agreement, fit, heading_at, rank
 from precinct.linkage.store import BikeTrip, LinkSource
-from precinct.registry.store import Place
 from precinct.video import trace_service
 from precinct.web.app import create_app
+from tests.linkage.video_helpers import add_case
 from tests.web.conftest import csrf_from
 
 T0 = datetime(2024, 12, 15, 3, 30, tzinfo=SHANGHAI)
@@ -83,21 +81,6 @@ def test_rank_prefers_the_trip_going_the_sighted_way() -> None:
     } == {"back", "way"}
 
 
-def _case(session: object) -> None:
-    place = Place(name="scene", address="scene", lat=30.60, lon=114.30)
-    session.add(  # type: ignore[attr-defined]
-        Case(
-            number=CASE,
-            case_type=CaseType.OTHER,
-            title="砸车窗",
-            reported_at=T0,
-            window_start=T0 - timedelta(hours=1),
-            window_end=T0 + timedelta(hours=1),
-            place=place,
-        )
-    )
-
-
 def _trips(session: object) -> None:
     source = LinkSource(
         name="bikes", kind="bike_trips", file_name="b.csv", sha256="0" * 64, rows=2, loaded_by="t"
@@ -129,7 +112,7 @@ def video_case(db: Database) -> Database:
     """A case with two bike trips through C12 and a video track of a cyclist at C12 attached as
     a lead: the camera looks south, the figure rides right across the picture (south-west)."""
     with db.write() as session:
-        _case(session)
+        add_case(session, CASE, (30.60, 114.30), T0)
         _trips(session)
         index = FakeIndex(session, T0)
         index.camera("C12", LatLon(WEST.lat, WEST.lon), heading=180.0)

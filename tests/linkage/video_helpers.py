@@ -5,19 +5,21 @@ district's registered cameras, each with two passers-by near it who are not him.
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from precinct.cases.domain import CaseType
+from precinct.cases.store import Case
 from precinct.core.db import Database
 from precinct.demo.linkage_trips import ride_sightings
 from precinct.demo.video_plan import the_suspect
 from precinct.demo.video_route import OnVideo
 from precinct.demo.video_tracks import FakeIndex, FakeTrack
 from precinct.demo.video_truth import NIGHT_FOOTAGE_START
-from precinct.registry.store import Camera
+from precinct.registry.store import Camera, Place
 
 SUSPECT_LOOKS = ("black", "green")  # dark clothes on a green shared bike
 PASSERS = (  # (seconds after him, class, colours, degrees turned from his heading)
@@ -80,3 +82,20 @@ def suspect_on_video(db: Database, seed: int) -> tuple[OnVideo, list[int]]:
     with db.write() as session:
         suspect, _ = _tracks(session, seed)
     return OnVideo(suspect[0], frozenset(suspect)), suspect
+
+
+def add_case(session: Session, number: str, at: tuple[float, float], reported_at: datetime) -> None:
+    """A smashed-windows case at `at` (lat, lon) with a window of an hour either side."""
+    lat, lon = at
+    place = Place(name="scene", address="scene", lat=lat, lon=lon)
+    session.add(
+        Case(
+            number=number,
+            case_type=CaseType.OTHER,
+            title="砸车窗",
+            reported_at=reported_at,
+            window_start=reported_at - timedelta(hours=1),
+            window_end=reported_at + timedelta(hours=1),
+            place=place,
+        )
+    )
