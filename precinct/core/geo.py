@@ -68,3 +68,10 @@ def bbox_around(centre: LatLon, radius_m: float) -> BBox:
 
 def within_m(centre: LatLon, p: LatLon, radius_m: float) -> bool:
     return distance_m(centre, p) <= radius_m
+
+
+def east_north_m(origin: LatLon, p: LatLon) -> tuple[float, float]:
+    """Metres east and north of origin (local flat-Earth step; the inverse of `offset`)."""
+    north = math.radians(p.lat - origin.lat) * EARTH_RADIUS_M
+    east = math.radians(p.lon - origin.lon) * EARTH_RADIUS_M * math.cos(math.radians(origin.lat))
+    return east, north

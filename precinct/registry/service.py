@@ -26,7 +26,7 @@ from precinct.core.tabular import (
     parse_table,
 )
 from precinct.registry.store import Camera, Person, PersonPhone, Place
-from precinct.video.compass import recompute_compass
+from precinct.video.ground import recompute_ground
 
 
 def sha256_file(path: Path) -> str:
@@ -156,17 +156,21 @@ def upsert_person(session: Session, values: dict[str, Any]) -> bool | None:
     return changed
 
 
-def _camera_fields(values: dict[str, Any]) -> dict[str, Any]:
+def _camera_fields(values: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The file sets name, heading and metres per pixel; a ground homography fitted from
+    points (`precinct video calibrate`) is not in the file and is kept."""
     mpp = values.get("metres_per_pixel")
+    calibration = {k: v for k, v in (stored or {}).items() if k != "metres_per_pixel"}
+    if mpp:
+        calibration["metres_per_pixel"] = mpp
     return {
         "name": values["name"],
         "heading_deg": values.get("heading"),
-        "calibration": {"metres_per_pixel": mpp} if mpp else None,
+        "calibration": calibration or None,
     }
 
 
 def upsert_camera(session: Session, values: dict[str, Any]) -> bool | None:
-    fields = _camera_fields(values)
     place_fields = {
         "name": values["name"],
         "address": values.get("address") or "",
@@ -175,8 +179,10 @@ def upsert_camera(session: Session, values: dict[str, Any]) -> bool | None:
     }
     camera = session.scalar(select(Camera).where(Camera.code == values["code"]))
     if camera is None:
+        fields = _camera_fields(values, None)
         session.add(Camera(code=values["code"], place=Place(**place_fields), **fields))
         return None
+    fields = _camera_fields(values, camera.calibration)
     return apply_changes(camera.place, place_fields) | apply_changes(camera, fields)
 
 
@@ -211,20 +217,21 @@ def import_persons(session: Session, actor: Actor, path: Path) -> ImportReport:
 
 
 def _camera_views(session: Session) -> dict[int, tuple[Any, Any]]:
-    """Each camera's heading and calibration: what the tracks' stored headings depend on."""
+    """Each camera's heading and calibration: what its tracks' stored headings and ground
+    speeds depend on."""
     stmt = select(Camera.id, Camera.heading_deg, Camera.calibration)
     return {cid: (heading, cal) for cid, heading, cal in session.execute(stmt)}
 
 
 def import_cameras(session: Session, actor: Actor, path: Path) -> ImportReport:
-    """Upsert the cameras; the stored headings of tracks at cameras whose heading or
-    calibration changed are recomputed (`precinct.video.compass`)."""
+    """Upsert the cameras; the stored headings and ground speeds of tracks at cameras whose
+    heading or calibration changed are recomputed (`precinct.video.ground`)."""
     actor.require(Permission.DATA_IMPORT)
     rows = parse_table(path, CAMERA_SCHEMA)
     before = _camera_views(session)
     report = import_rows(session, actor, path, "cameras", rows)
     after = _camera_views(session)
-    recompute_compass(session, [cid for cid, view in before.items() if after[cid] != view])
+    recompute_ground(session, [cid for cid, view in before.items() if after[cid] != view])
     return report
 
 

@@ -260,5 +260,6 @@ def export_tracks(
         out.write_text(text, encoding="utf-8")
 
 
+from precinct.video import cli_calibrate as _cli_calibrate  # noqa: E402,F401  (registers commands)
 from precinct.video import cli_export as _cli_export  # noqa: E402,F401  (registers commands)
 from precinct.video import cli_search as _cli_search  # noqa: E402,F401  (registers commands)

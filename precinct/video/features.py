@@ -52,17 +52,34 @@ def homography_from_points(
     _check_spread(gnd, "ground")
     if not _determined(img, gnd):
         raise ValueError("degenerate points (three of four collinear?): homography not unique")
-    h, _ = cv2.findHomography(img, gnd, 0)
-    if h is None or not np.isfinite(h).all() or abs(np.linalg.det(h / np.linalg.norm(h))) < 1e-9:
+    t_img, t_gnd = _normaliser(img), _normaliser(gnd)
+    hn, _ = cv2.findHomography(_apply(t_img, img), _apply(t_gnd, gnd), 0)
+    if (
+        hn is None
+        or not np.isfinite(hn).all()
+        or abs(np.linalg.det(hn / np.linalg.norm(hn))) < 1e-9
+    ):
         raise ValueError("degenerate points (three of four collinear?): no homography")
+    h = np.linalg.inv(t_gnd) @ hn @ t_img  # conditioned in normalised space, whatever the origin
     rows = [(float(a), float(b), float(c)) for a, b, c in h / h[2, 2]]
     return Calibration(homography=tuple(rows))
 
 
+def _normaliser(pts: Points) -> NDArray[np.float64]:
+    """Hartley's similarity: centroid to the origin, mean distance √2."""
+    centre = pts.mean(axis=0)
+    spread = max(float(np.linalg.norm(pts - centre, axis=1).mean()), 1e-12)
+    k = math.sqrt(2) / spread
+    return np.array([[k, 0, -k * centre[0]], [0, k, -k * centre[1]], [0, 0, 1]], dtype=np.float64)
+
+
+def _apply(t: NDArray[np.float64], pts: Points) -> Points:
+    moved: Points = pts * t[0, 0] + t[:2, 2]
+    return moved
+
+
 def _normalised(pts: Points) -> Points:
-    centred: Points = pts - pts.mean(axis=0)
-    spread = max(float(np.linalg.norm(centred, axis=1).mean()), 1e-12)
-    return centred * (math.sqrt(2) / spread)
+    return _apply(_normaliser(pts), pts)
 
 
 def _determined(img: Points, gnd: Points) -> bool:

@@ -1,0 +1,105 @@
+"""Calibrating a camera (use case): fit the points, store the homography on the camera, and
+recompute the ground figures of its stored tracks; audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from precinct.core import audit
+from precinct.core.access import Actor
+from precinct.core.auth import Permission
+from precinct.core.geo import LatLon
+from precinct.registry.store import Camera
+from precinct.video import store
+from precinct.video.calibrate import Fit, GroundUnit, PointPair, fit, parse_pair
+from precinct.video.ground import recompute_ground
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    fit: Fit
+    tracks_updated: int
+
+
+class CalibrationError(ValueError):
+    """A calibration that cannot be stored: unknown camera, bad or degenerate points."""
+
+
+def _camera(session: Session, code: str) -> Camera:
+    camera = session.scalar(select(Camera).where(Camera.code == code))
+    if camera is None:
+        raise CalibrationError(f"camera {code}: not in the registry")
+    return camera
+
+
+def _frame_size(session: Session, camera: Camera) -> tuple[int, int] | None:
+    """The recorded resolution of the camera's footage (the pixels points are clicked in);
+    footage of several resolutions cannot share one homography."""
+    sizes = {(f.width, f.height) for f in store.list_footage(session, camera.code)}
+    if len(sizes) > 1:
+        listed = ", ".join(f"{w}×{h}" for w, h in sorted(sizes))
+        raise CalibrationError(f"camera {camera.code}: footage at several resolutions ({listed})")
+    return next(iter(sizes), None)
+
+
+def parse_pairs(texts: list[str], unit: GroundUnit, camera: Camera) -> list[PointPair]:
+    """Every point, with every problem reported at once (numbered from 1)."""
+    origin = LatLon(camera.place.lat, camera.place.lon)
+    pairs, errors = [], []
+    for number, text in enumerate(texts, start=1):
+        try:
+            pairs.append(parse_pair(text, unit, origin))
+        except ValueError as exc:
+            errors.append(f"point {number}: {exc}")
+    if errors:
+        raise CalibrationError("; ".join(errors))
+    return pairs
+
+
+def calibrate_camera(
+    session: Session, actor: Actor, code: str, points: list[str], unit: GroundUnit
+) -> Calibrated:
+    """Fit a ground homography for the camera from 4+ `PX,PY=A,B` points and store it (the
+    camera's metres-per-pixel figure, if any, is kept beside it)."""
+    actor.require(Permission.DATA_IMPORT)
+    camera = _camera(session, code)
+    pairs = parse_pairs(points, unit, camera)
+    try:
+        fitted = fit(pairs, _frame_size(session, camera))
+    except ValueError as exc:
+        raise CalibrationError(str(exc)) from exc
+    keep = {k: v for k, v in (camera.calibration or {}).items() if k == "metres_per_pixel"}
+    camera.calibration = {**keep, **fitted.stored(), "ground_unit": unit.value}
+    updated = recompute_ground(session, [camera.id])
+    _record(
+        session,
+        actor,
+        code,
+        {"points": len(pairs), "residual_m": fitted.worst_m, "tracks_updated": updated},
+    )
+    return Calibrated(fitted, updated)
+
+
+def clear_homography(session: Session, actor: Actor, code: str) -> int:
+    """Remove the camera's homography (its metres-per-pixel figure stays); returns the tracks
+    whose ground figures were recomputed."""
+    actor.require(Permission.DATA_IMPORT)
+    camera = _camera(session, code)
+    keep = {k: v for k, v in (camera.calibration or {}).items() if k == "metres_per_pixel"}
+    camera.calibration = keep or None
+    updated = recompute_ground(session, [camera.id])
+    _record(session, actor, code, {"cleared": True, "tracks_updated": updated})
+    return updated
+
+
+def _record(session: Session, actor: Actor, code: str, detail: dict[str, Any]) -> None:
+    audit.append(
+        session,
+        audit.AuditEvent(
+            actor.username, audit.AuditAction.UPDATE, "camera_calibration", code, detail=detail
+        ),
+    )
