@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 from precinct.cases import service as cases_service
 from precinct.core.access import Actor
 from precinct.core.auth import Permission, role_allows
-from precinct.video import api_export, api_still, api_synopsis, api_track, search_service
+from precinct.video import (
+    api_calibrate,
+    api_export,
+    api_still,
+    api_synopsis,
+    api_track,
+    search_service,
+)
 from precinct.video.index import crop_path
 from precinct.video.search import (
     CLASSES,
@@ -39,6 +46,7 @@ router.include_router(api_track.router)
 router.include_router(api_synopsis.router)
 router.include_router(api_export.router)
 router.include_router(api_still.router)
+router.include_router(api_calibrate.router)
 CameraViewer = Annotated[Actor, require(Permission.CAMERA_VIEW)]
 SHA = re.compile(r"^[0-9a-f]{64}$")
 CASE_RADIUS_M = 1500.0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from precinct.core import audit
 from precinct.core.access import Actor
 from precinct.core.auth import Permission
-from precinct.core.geo import LatLon
+from precinct.core.geo import LatLon, offset
 from precinct.registry.store import Camera
 from precinct.video import store
 from precinct.video.calibrate import Fit, GroundUnit, PointPair, fit, parse_pair
@@ -94,6 +94,50 @@ def clear_homography(session: Session, actor: Actor, code: str) -> int:
     updated = recompute_ground(session, [camera.id])
     _record(session, actor, code, {"cleared": True, "tracks_updated": updated})
     return updated
+
+
+@dataclass(frozen=True)
+class CalibrationView:
+    """What the calibration page shows: the camera, its footage size, and its stored points
+    with their residuals under the stored homography."""
+
+    code: str
+    name: str
+    origin: LatLon
+    unit: GroundUnit
+    frame_size: tuple[int, int] | None
+    metres_per_pixel: float | None
+    points: tuple[PointPair, ...]
+    residuals_m: tuple[float, ...]
+
+    def lines(self) -> str:
+        """The stored points as the form's `PX,PY=A,B` lines, in the unit they were given in."""
+        rows = []
+        for pair in self.points:
+            a, b = round(pair.ground[0], 3), round(pair.ground[1], 3)
+            if self.unit is GroundUnit.LATLON:
+                place = offset(self.origin, *pair.ground)
+                a, b = round(place.lat, 7), round(place.lon, 7)
+            rows.append(f"{pair.image[0]:g},{pair.image[1]:g}={a},{b}")
+        return "\n".join(rows)
+
+
+def calibration_view(session: Session, code: str) -> CalibrationView:
+    camera = _camera(session, code)
+    stored = camera.calibration or {}
+    pairs = tuple(
+        PointPair((p["image"][0], p["image"][1]), (p["ground"][0], p["ground"][1]))
+        for p in stored.get("points", [])
+    )
+    residuals = fit(list(pairs)).residuals_m if len(pairs) >= 4 else ()
+    try:
+        size = _frame_size(session, camera)
+    except CalibrationError:
+        size = None
+    origin = LatLon(camera.place.lat, camera.place.lon)
+    unit = GroundUnit(stored.get("ground_unit", GroundUnit.LATLON.value))
+    mpp = stored.get("metres_per_pixel")
+    return CalibrationView(camera.code, camera.name, origin, unit, size, mpp, pairs, residuals)
 
 
 def _record(session: Session, actor: Actor, code: str, detail: dict[str, Any]) -> None:
