@@ -18,8 +18,9 @@ from precinct.demo.video import FootageSpec, FootageTruth, PasserTruth, render_n
 from precinct.demo.video_route import OnVideo
 from precinct.demo.video_scene import SCENE_CAMERAS
 from precinct.registry.store import Camera
-from precinct.video import compass, index, service
+from precinct.video import index, service
 from precinct.video.evaluate import Labelled, overlap_frames, score
+from precinct.video.ground import recompute_ground
 from precinct.video.scan import ScanConfig
 from precinct.video.store import VideoTrack
 from precinct.video.types import Box
@@ -45,12 +46,12 @@ class VideoStage:
 
 def _calibrate(session: Session, spec: FootageSpec) -> None:
     """The rendered cameras' homographies for the resolution the footage is rendered at (and
-    the stored headings of any tracks already at them, recomputed)."""
+    the stored headings and speeds of any tracks already at them, recomputed)."""
     cameras = list(session.scalars(select(Camera).where(Camera.code.in_(spec.cameras))))
     for camera in cameras:
         mpp = (camera.calibration or {}).get("metres_per_pixel")
         camera.calibration = demo_calibration(camera.code, mpp, spec.width, spec.height)
-    compass.recompute_compass(session, [camera.id for camera in cameras])
+    recompute_ground(session, [camera.id for camera in cameras])
 
 
 def _ingest(db: Database, truth: FootageTruth, spec: FootageSpec) -> dict[str, int]:
