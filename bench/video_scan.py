@@ -25,13 +25,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from precinct.core import migrate
 from precinct.core.access import Actor
 from precinct.core.auth import Role
 from precinct.core.db import Database
+from precinct.demo.calibration import demo_calibration
 from precinct.demo.video import FootageSpec, FootageTruth, render_benchmark_set, render_once
 from precinct.demo.video_stage import truth_labelled
+from precinct.registry.store import Camera
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, Scores, parse_mot, score
 from precinct.video.scan import ScanConfig
@@ -51,12 +56,18 @@ class Indexed:
 
 
 def index_files(
-    items: list[service.IngestItem], workers: int, data: Path, config: ScanConfig | None = None
+    items: list[service.IngestItem],
+    workers: int,
+    data: Path,
+    config: ScanConfig | None = None,
+    calibrations: dict[str, dict[str, Any]] | None = None,
 ) -> Indexed:
     db = Database(f"sqlite:///{data / 'bench.db'}")
     migrate.upgrade(db)
     with db.write() as session:
         service.ingest(session, ACTOR, items, create_camera=True)
+        for camera in session.scalars(select(Camera).where(Camera.code.in_(calibrations or {}))):
+            camera.calibration = (calibrations or {})[camera.code]
     with db.read() as session:
         footage = {
             Path(f.original_path).name: f.id for f in service.list_footage(session, ACTOR, None)
@@ -165,7 +176,11 @@ def demo_quality(args: argparse.Namespace) -> None:
     folder = ROOT / ".cache" / "bench" / f"demo-night-{args.demo_scale}"
     truth = render_once(spec, folder)
     with tempfile.TemporaryDirectory() as tmp:
-        run = index_files(items_of(truth), args.workers, Path(tmp))
+        # The demo stage calibrates its cameras (`video_stage._calibrate`); so does the bench.
+        cameras = {
+            f.camera: demo_calibration(f.camera, None, spec.width, spec.height) for f in truth.files
+        }
+        run = index_files(items_of(truth), args.workers, Path(tmp), calibrations=cameras)
         total, lenient = Scores(), Scores()
         for f in truth.files:
             passers = [truth_labelled(p) for p in truth.passers if p.camera == f.camera]
