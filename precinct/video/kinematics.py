@@ -139,7 +139,7 @@ def ground_fits(g: Metric, m: Motion) -> Scores:
         ObjectClass.PERSON: ramp(v, -1.0, 0.0, 2.2, 3.2)
         * _width_fit(g, "person", (0.25, 0.5, 1.6, 2.5))
         * ramp(a, 0.9, 1.4, 4.0, 6.0, floor=0.3),
-        ObjectClass.CYCLIST: ramp(v, 2.0, 3.0, 9.0, 16.0)
+        ObjectClass.CYCLIST: ramp(v, 2.0, 3.0, 8.0, 12.0)
         * _width_fit(g, "cyclist", (0.25, 0.5, 1.4, 2.2))
         * ramp(a, 0.5, 0.8, 3.0, 4.5, floor=0.3),
         ObjectClass.VEHICLE: ramp(v, 2.5, 7.0, 40.0, 60.0)

@@ -363,6 +363,15 @@ def test_noise_stays_other_with_a_calibration() -> None:
     assert cls is ObjectClass.OTHER and confidence <= 0.5
 
 
+def test_a_small_blob_at_car_speed_is_no_cyclist() -> None:
+    """A headlight's glare, 0.4 m across, rushing at 13 m/s: too fast for a bicycle, too small
+    for a car. In the image alone it looks like a cyclist riding at the camera."""
+    glare = ground_track(towards(13.0, start=40), (0.4, 0.4, 0.4), seconds=1.5)
+    kin = KinematicClassifier()
+    assert kin.classify(glare, SCENE_SIZE, scene_calibration())[0] is ObjectClass.OTHER
+    assert kin.classify(glare, SCENE_SIZE)[0] is ObjectClass.CYCLIST
+
+
 def test_classifier_passes_the_calibration_to_kinematics() -> None:
     track = ground_track(towards(5.0), (0.6, 1.7, 1.75), seconds=2.5)
     assert Classifier().classify(track, SCENE_SIZE)[0] is ObjectClass.PERSON
