@@ -218,7 +218,8 @@ def confusion(
 
 def print_confusion(matrix: Counter[tuple[str, str]]) -> None:
     classes = ("person", "cyclist", "vehicle", "other")
-    print("    class confusion (≥ 1 s; rows truth, columns reported): " + " ".join(classes))
+    print("    class confusion, ≥ 1 s (rows: truth class; columns: reported class)")
+    print("    " + " " * 8 + " ".join(f"{c:>7}" for c in classes))
     for truth in classes[:3]:
         print(f"    {truth:<8} " + " ".join(f"{matrix[(truth, c)]:>7}" for c in classes))
 

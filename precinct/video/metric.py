@@ -8,9 +8,9 @@ foot, and an upright figure's box height at that scale is its height in metres (
 scales a vertical segment at a given distance like a horizontal one, up to the camera's tilt).
 With only metres per pixel, the scale is the same everywhere.
 
-Speeds come from `features.speed_m_s` (foot points mapped to the ground, timestamps not frame
-counts, so sparse or interpolated tracks measure the same). Everything here is a few hundred
-floating-point operations per track: classification runs for every track.
+Speeds are those of `features.speed_m_s` (binned foot points mapped to the ground, over
+timestamps, not frame counts, so sparse or interpolated tracks measure the same). Everything
+here is a few hundred floating-point operations per track: classification runs for every track.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video.features import foot_points, ground_points, speed_m_s
+from precinct.video.features import binned_feet, ground_points, path_speed
 from precinct.video.types import Calibration, Track
 
 SAMPLES = 24  # boxes measured per track, evenly spread (medians make them robust)
@@ -60,10 +60,11 @@ def calibrated(cal: Calibration | None) -> bool:
 
 
 def _sample(track: Track) -> NDArray[np.float64]:
-    rows = np.array([(p.box.x, p.box.bottom, p.box.w, p.box.h) for p in track.points])
-    if len(rows) > SAMPLES:
-        rows = rows[np.linspace(0, len(rows) - 1, SAMPLES).round().astype(int)]
-    return np.asarray(rows, dtype=np.float64)
+    """Left, bottom, width, height of up to SAMPLES boxes spread evenly over the track."""
+    n = len(track.points)
+    picks = np.linspace(0, n - 1, min(n, SAMPLES)).round().astype(int)
+    boxes = [track.points[i].box for i in picks]
+    return np.array([(b.x, b.bottom, b.w, b.h) for b in boxes], dtype=np.float64)
 
 
 def _ground(
@@ -104,23 +105,27 @@ def measure_metric(track: Track, cal: Calibration | None) -> Metric | None:
     ok = np.isfinite(scale)
     if ok.sum() * 2 < len(rows):
         return None
-    speed = speed_m_s(track, cal)
-    if speed is None or not math.isfinite(speed):
+    times, feet = binned_feet(track)
+    ground = ground_points(cal, feet)
+    speed = path_speed(times, ground)
+    if not math.isfinite(speed):
         return None
     width = float(np.median(rows[ok, 2] * scale[ok]))
     height = float(np.median(rows[ok, 3] * scale[ok]))
-    return Metric(speed, width, height, _across(track, cal, rows[ok]))
+    return Metric(speed, width, height, _across(ground, cal, rows[ok]))
 
 
-def _across(track: Track, cal: Calibration, rows: NDArray[np.float64]) -> float | None:
+def _across(
+    ground: NDArray[np.float64], cal: Calibration, rows: NDArray[np.float64]
+) -> float | None:
     """How much the track travels across the view rather than along it, on the ground: |cos|
-    of the angle between its displacement and the ground direction of a box's bottom edge."""
-    feet = foot_points(track)
-    q = max(1, len(feet) // 4)
-    ends = ground_points(cal, np.array([np.median(feet[:q], 0), np.median(feet[-q:], 0)]))
+    of the angle between its displacement (first to last quarter of its binned foot points on
+    the ground) and the ground direction of a box's bottom edge."""
+    q = max(1, len(ground) // 4)
+    travel = np.median(ground[-q:], axis=0) - np.median(ground[:q], axis=0)
     x, bottom, w = rows[len(rows) // 2, :3]
     edge = ground_points(cal, np.array([[x, bottom], [x + max(w, 1.0), bottom]]))
-    travel, side = ends[1] - ends[0], edge[1] - edge[0]
+    side = edge[1] - edge[0]
     moved, wide = float(np.hypot(*travel)), float(np.hypot(*side))
     if not (math.isfinite(moved) and math.isfinite(wide)) or moved < MIN_TRAVEL_M or wide == 0:
         return None
