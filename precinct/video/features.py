@@ -140,7 +140,7 @@ def direction_deg(track: Track) -> float | None:
     return math.degrees(math.atan2(dx, -dy)) % 360.0
 
 
-def _binned(track: Track) -> tuple[NDArray[np.float64], Points]:
+def binned_feet(track: Track) -> tuple[NDArray[np.float64], Points]:
     """Median times and foot points over about BIN_SECONDS bins (2 to 16 of them)."""
     t, pts = _times(track), foot_points(track)
     bins = int(np.clip(round((t[-1] - t[0]) / BIN_SECONDS), 2, 16))
@@ -151,7 +151,8 @@ def _binned(track: Track) -> tuple[NDArray[np.float64], Points]:
     )
 
 
-def _path_speed(times: NDArray[np.float64], pts: Points) -> float:
+def path_speed(times: NDArray[np.float64], pts: Points) -> float:
+    """Length of the path through `pts` over the time it took (0 for no time)."""
     span = float(times[-1] - times[0])
     if span <= 0:
         return 0.0
@@ -162,7 +163,7 @@ def speed_px_s(track: Track) -> float:
     """Speed of the foot point in source pixels per second (path of binned medians / time)."""
     if len(track.points) < 2:
         return 0.0
-    return _path_speed(*_binned(track))
+    return path_speed(*binned_feet(track))
 
 
 def speed_m_s(track: Track, cal: Calibration | None) -> float | None:
@@ -171,8 +172,8 @@ def speed_m_s(track: Track, cal: Calibration | None) -> float | None:
         return None
     if len(track.points) < 2:
         return 0.0
-    times, pts = _binned(track)
-    return _path_speed(times, ground_points(cal, pts))
+    times, pts = binned_feet(track)
+    return path_speed(times, ground_points(cal, pts))
 
 
 def thin_path(track: Track, max_points: int = 32) -> tuple[tuple[float, float], ...]:

@@ -276,7 +276,9 @@ class Scanner:
     def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
         found = crops.tight
         best = features.choose_best(found, frame_size=size) if found else None
-        object_class, confidence = self.classifier.classify(track, size, crops.context)
+        object_class, confidence = self.classifier.classify(
+            track, size, crops.context, self.calibration
+        )
         colours = features.dominant_colours(best.image) if best is not None else ()
         summary = features.summarise(track, object_class, confidence, colours, self.calibration)
         return ScannedTrack(
@@ -293,4 +295,5 @@ class Scanner:
             return False
         if self.config.verify_below > 1.0:
             return True
-        return self.classifier.kinematic.classify(track, size)[1] < self.config.verify_below
+        kinematic = self.classifier.kinematic.classify(track, size, self.calibration)
+        return kinematic[1] < self.config.verify_below

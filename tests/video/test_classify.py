@@ -29,7 +29,12 @@ from precinct.video.classify import (
 )
 from precinct.video.features import sharpness
 from precinct.video.ssd_graph import graph_classes, text_graph
-from precinct.video.types import Box, Crop, Image, ObjectClass, Track, TrackPoint
+from precinct.video.types import Box, Calibration, Crop, Image, ObjectClass, Track, TrackPoint
+
+from .ground_scene import SIZE as SCENE_SIZE
+from .ground_scene import Path as GroundPath
+from .ground_scene import across, ground_track, towards
+from .ground_scene import calibration as scene_calibration
 
 FRAME = (1280, 720)
 SHARED = Path(os.environ.get("PRECINCT_SHARED_DIR", Path(__file__).parents[3] / "shared"))
@@ -301,3 +306,75 @@ def test_onnx_detector_feeds_the_verifier(tmp_path: Path) -> None:
     )
     assert evidence.person == pytest.approx(0.9) and evidence.bicycle == 0.0
     assert evidence.vehicle == 0.0  # box B is in a corner of the crop: context, not the object
+
+
+# --- kinematics on the ground (calibrated cameras) ---------------------------------------------
+
+
+def test_same_pixels_different_ground_speed_walker_and_cyclist() -> None:
+    """The same 24×60 px box, at 1.4 m/s and at 5 m/s on a 3 cm/px camera: a walker and a
+    cyclist. Image cues alone cannot tell the fast one apart (its upright box is no bike's)."""
+    cal = Calibration(metres_per_pixel=0.03)
+    walker, cyclist = mover((24, 60), 1.4 / 1.8), mover((24, 60), 5.0 / 1.8)
+    kin = KinematicClassifier()
+    assert kin.classify(walker, FRAME, cal)[0] is ObjectClass.PERSON
+    assert kin.classify(cyclist, FRAME, cal)[0] is ObjectClass.CYCLIST
+    assert kin.classify(cyclist, FRAME)[0] is not ObjectClass.CYCLIST
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "size", "expected", "uncalibrated"),
+    [
+        ("walker towards", towards(1.4), (0.5, 1.7, 0.3), ObjectClass.PERSON, None),
+        ("walker across", across(1.4), (0.5, 1.7, 0.3), ObjectClass.PERSON, None),
+        ("cyclist towards", towards(5.0), (0.6, 1.7, 1.75), ObjectClass.CYCLIST, "person"),
+        ("cyclist across", across(5.0), (1.75, 1.7, 0.6), ObjectClass.CYCLIST, None),
+        ("car towards", towards(9.0, start=40), (1.8, 1.5, 4.5), ObjectClass.VEHICLE, "cyclist"),
+        ("car across", across(10.0, start=-12), (4.5, 1.5, 1.8), ObjectClass.VEHICLE, None),
+    ],
+)
+def test_calibrated_kinematics_read_speed_and_size_on_the_ground(
+    name: str,
+    path: GroundPath,
+    size: tuple[float, float, float],
+    expected: ObjectClass,
+    uncalibrated: str | None,
+) -> None:
+    track = ground_track(path, size, seconds=2.5)
+    kin = KinematicClassifier()
+    cls, confidence = kin.classify(track, SCENE_SIZE, scene_calibration())
+    assert cls is expected, name
+    assert confidence > 0.7
+    if uncalibrated is not None:  # what image cues alone make of it (why calibrations matter)
+        assert kin.classify(track, SCENE_SIZE)[0] == uncalibrated
+
+
+def test_sparse_bursts_keep_the_ground_classes() -> None:
+    times = [b + i * 0.04 for b in (0.0, 0.8, 1.6, 2.4) for i in range(3)]
+    cyclist = ground_track(towards(5.0), (0.6, 1.7, 1.75), times=times)
+    walker = ground_track(towards(1.4), (0.5, 1.7, 0.3), times=times)
+    kin, cal = KinematicClassifier(), scene_calibration()
+    assert kin.classify(cyclist, SCENE_SIZE, cal)[0] is ObjectClass.CYCLIST
+    assert kin.classify(walker, SCENE_SIZE, cal)[0] is ObjectClass.PERSON
+
+
+def test_noise_stays_other_with_a_calibration() -> None:
+    cls, confidence = KinematicClassifier().classify(jitter(), FRAME, scene_calibration())
+    assert cls is ObjectClass.OTHER and confidence <= 0.5
+
+
+def test_a_small_blob_at_car_speed_is_no_cyclist() -> None:
+    """A headlight's glare, 0.4 m across, rushing at 13 m/s: too fast for a bicycle, too small
+    for a car. In the image alone it looks like a cyclist riding at the camera."""
+    glare = ground_track(towards(13.0, start=40), (0.4, 0.4, 0.4), seconds=1.5)
+    kin = KinematicClassifier()
+    assert kin.classify(glare, SCENE_SIZE, scene_calibration())[0] is ObjectClass.OTHER
+    assert kin.classify(glare, SCENE_SIZE)[0] is ObjectClass.CYCLIST
+
+
+def test_classifier_passes_the_calibration_to_kinematics() -> None:
+    track = ground_track(towards(5.0), (0.6, 1.7, 1.75), seconds=2.5)
+    assert Classifier().classify(track, SCENE_SIZE)[0] is ObjectClass.PERSON
+    assert Classifier().classify(track, SCENE_SIZE, (), scene_calibration())[0] is (
+        ObjectClass.CYCLIST
+    )
