@@ -4,7 +4,7 @@ Background subtraction alone fails where people walk in groups in daylight: two 
 make one blob, a walker who pauses fades into the background, and a group's blob steals the
 tracks of its members. `PeopleAssist.refine(frame, blobs)` looks at the blobs of each frame and,
 while the scene is *busy* (at least `min_blobs` moving blobs, held for `hold_s` after), runs the
-person detector on every `every`-th frame, on the full-resolution picture:
+person detector every `interval_s` seconds, on the full-resolution picture:
 
 - a blob holding detector people (at least `inside` of each person's box within the blob) is
   replaced by those people: a merged group splits into its members;
@@ -25,13 +25,14 @@ Pure apart from the pictures it is handed: the scan supplies a `Pictures` callab
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from precinct.video import decode
-from precinct.video.classify import COCO_PERSON, Detector
+from precinct.video.classify import COCO_PERSON, Detector, Hit, square_crop
 from precinct.video.types import Box, Detection, Frame, Image, ObjectClass, Track, TrackPoint
 
 Pictures = Callable[[int], Image | None]
@@ -43,13 +44,19 @@ class PeopleConfig:
     """When the person detector assists motion, and how its people replace blobs."""
 
     enabled: bool = True
-    min_blobs: int = 2  # a frame with at least this many moving blobs is busy ...
-    hold_s: float = 2.0  # ... and the scene stays busy this long after one
-    every: int = 2  # the detector runs on every n-th busy frame
-    max_share: float = 0.5  # ... and on at most this share of the frames decoded so far
+    min_blobs: int = 3  # the scene is busy when frames with at least this many blobs ...
+    busy_share: float = 0.5  # ... make up this share of the last `window_s` seconds ...
+    window_s: float = 1.0
+    hold_s: float = 2.0  # ... and it stays busy this long after
+    interval_s: float = 0.4  # the detector runs on a busy frame this long after its last run,
+    max_interval_s: float = 8.0  # ... doubling up to this after each run that changed nothing
+    max_share: float = 0.3  # ... and on at most this share of the frames decoded so far
     min_score: float = 0.3  # detector people below this score are ignored
     add_score: float = 0.4  # a person on no blob is added from this score
     inside: float = 0.5  # share of a person's box inside a blob for the blob to hold it
+    add_between: bool = True  # between runs, the last run's sure people on no blob are added
+    keep_iou: float = 0.5  # between runs, a blob on one person is kept if it overlaps it so
+    close_ups: int = 2  # blobs per run the detector looks at closely when it saw nobody on them
     gap_s: float = 1.0  # gaps up to this long in busy-stretch tracks are interpolated
 
 
@@ -60,8 +67,26 @@ class PeopleStats:
     frames: int = 0
     busy_frames: int = 0
     detector_runs: int = 0
+    detector_calls: int = 0  # whole pictures and close-ups
+    useful_runs: int = 0  # runs that split a group, reshaped a blob or added a person
     split_blobs: int = 0
     added_people: int = 0
+
+
+@dataclass
+class _Run:
+    """The last detector run: its people, their speeds (px per frame), frame and time."""
+
+    people: list[Box] = field(default_factory=list)
+    speeds: list[tuple[float, float]] = field(default_factory=list)
+    sure: list[bool] = field(default_factory=list)  # people sure enough to add on no blob
+    index: int = 0
+    t: float = -1e9
+
+    def guessed(self, index: int) -> list[Box]:
+        """The people moved on to frame `index` at their speeds."""
+        ahead = index - self.index
+        return [shifted(b, v, ahead) for b, v in zip(self.people, self.speeds, strict=True)]
 
 
 @dataclass
@@ -72,35 +97,60 @@ class PeopleAssist:
     pictures: Pictures
     config: PeopleConfig = field(default_factory=PeopleConfig)
     stats: PeopleStats = field(default_factory=PeopleStats)
-    _busy_until: float = -1.0
-    _since_run: int = 0
-    _last: list[Box] = field(default_factory=list)
     busy: list[tuple[int, int]] = field(default_factory=list)  # busy frame ranges, inclusive
+    _busy_until: float = -1e9
+    _crowded: deque[tuple[float, bool]] = field(default_factory=deque)  # (t, ≥ min_blobs)
+    _interval: float = 0.0
+    _run: _Run = field(default_factory=_Run)
+
+    def __post_init__(self) -> None:
+        self._interval = self.config.interval_s
 
     def refine(self, frame: Frame, blobs: list[Detection]) -> list[Detection]:
+        """The frame's detections: `blobs`, with detector people where the scene is busy."""
         self.stats.frames += 1
         if self.detector is None or not self.config.enabled:
             return blobs
         if not self._is_busy(frame, blobs):
-            self._last = []
+            self._run = _Run()  # the back-off stays: a quiet file stays cheap
             return blobs
         self._mark_busy(frame.index)
-        self._since_run += 1
-        if self._since_run >= self.config.every and self._affordable():
+        if frame.t - self._run.t >= self._interval - 1e-6 and self._affordable():
             picture = self.pictures(frame.index)
             if picture is not None:
-                self._since_run = 0
-                self.stats.detector_runs += 1
-                self._last = self._people(picture)
-                return self._merge(frame, blobs, self._last, add=True)
-        return self._merge(frame, blobs, self._last, add=False, min_held=2)
+                return self._detect(frame, blobs, picture)
+        guessed = self._run.guessed(frame.index)
+        addable = self._run.sure if self.config.add_between else []
+        return self._merge(frame, blobs, guessed, addable, self.config.keep_iou)
 
     def finish(self, tracks: Sequence[Track], step: int = 1) -> list[Track]:
         """The span's tracks, with their short gaps inside busy stretches filled."""
         return fill_gaps(tracks, self.busy, self.config.gap_s, step)
 
+    def _detect(self, frame: Frame, blobs: list[Detection], picture: Image) -> list[Detection]:
+        hits = self._people(picture, blobs)
+        found = [h.box for h in hits]
+        speeds = [speed(b, self._run.people, frame.index - self._run.index) for b in found]
+        sure = [h.score >= self.config.add_score for h in hits]
+        self._run = _Run(found, speeds, sure, frame.index, frame.t)
+        self.stats.detector_runs += 1
+        out = self._merge(frame, blobs, found, addable=sure)
+        if changed(blobs, out):
+            self.stats.useful_runs += 1
+            self._interval = self.config.interval_s
+        else:
+            self._interval = min(2 * self._interval, self.config.max_interval_s)
+        return out
+
     def _is_busy(self, frame: Frame, blobs: Sequence[Detection]) -> bool:
-        if len(blobs) >= self.config.min_blobs:
+        """Crowded frames (≥ `min_blobs`) make up `busy_share` of the last `window_s` (one
+        crowded frame is a flicker of glare or noise; a crowd lasts), or did `hold_s` ago."""
+        window = self._crowded
+        window.append((frame.t, len(blobs) >= self.config.min_blobs))
+        while window and window[0][0] <= frame.t - self.config.window_s:
+            window.popleft()
+        share = sum(crowded for _, crowded in window) / len(window)
+        if share >= self.config.busy_share and window[-1][1]:
             self._busy_until = frame.t + self.config.hold_s
         return frame.t <= self._busy_until
 
@@ -114,31 +164,85 @@ class PeopleAssist:
     def _affordable(self) -> bool:
         return self.stats.detector_runs < self.config.max_share * self.stats.frames
 
-    def _people(self, picture: Image) -> list[Box]:
+    def _people(self, picture: Image, blobs: Sequence[Detection]) -> list[Hit]:
+        """People on the whole picture, then on close-ups of the largest blobs the whole
+        picture found nobody on (people far away are too small for the detector's input)."""
+        hits = self._person_hits(picture)
+        boxes = [h.box for h in hits]
+        bare = [d.box for d in blobs if not held(d.box, boxes, self.config.inside)]
+        for box in sorted(bare, key=lambda b: -b.area)[: self.config.close_ups]:
+            hits += close_up_hits(self._person_hits, picture, box)
+        return hits
+
+    def _person_hits(self, image: Image) -> list[Hit]:
         assert self.detector is not None
-        hits = self.detector.detect_all(picture)
-        wanted = [h for h in hits if h.class_id == COCO_PERSON and h.score >= self.config.min_score]
-        return [h.box for h in wanted]
+        self.stats.detector_calls += 1
+        hits = self.detector.detect_all(image)
+        return [h for h in hits if h.class_id == COCO_PERSON and h.score >= self.config.min_score]
 
     def _merge(
         self,
         frame: Frame,
         blobs: list[Detection],
         people: list[Box],
-        add: bool,
-        min_held: int = 1,
+        addable: Sequence[bool] = (),
+        keep_iou: float = 2.0,
     ) -> list[Detection]:
-        out, used = split_blobs(blobs, people, self.config.inside, min_held)
+        """Blobs split into the people they hold; the `addable` people on no blob added."""
+        out, used = split_blobs(blobs, people, self.config.inside, keep_iou)
         self.stats.split_blobs += sum(1 for d in blobs if d not in out)
-        if add:
-            extra = [
-                Detection(frame.index, frame.t, box, 1.0, ObjectClass.PERSON)
-                for k, box in enumerate(people)
-                if k not in used
-            ]
-            self.stats.added_people += len(extra)
-            out += extra
-        return out
+        extra = [
+            Detection(frame.index, frame.t, box, 1.0, ObjectClass.PERSON)
+            for k, (box, sure) in enumerate(zip(people, addable, strict=False))
+            if sure and k not in used
+        ]
+        self.stats.added_people += len(extra)
+        return out + extra
+
+
+def close_up_hits(
+    detect: Callable[[Image], list[Hit]], picture: Image, box: Box, pad: float = 0.3
+) -> list[Hit]:
+    """Hits of `detect` on a square around `box` (with `pad` of context), in `picture`'s
+    pixels."""
+    crop = square_crop(picture, box, pad)
+    side = crop.shape[0]
+    x0, y0 = round(box.cx - side / 2), round(box.cy - side / 2)
+    return [
+        Hit(h.class_id, Box(h.box.x + x0, h.box.y + y0, h.box.w, h.box.h), h.score)
+        for h in detect(crop)
+    ]
+
+
+def changed(blobs: Sequence[Detection], out: Sequence[Detection], same_iou: float = 0.5) -> bool:
+    """Whether the detector changed a frame's detections materially: more of them (a group
+    split, a person added), or a blob replaced by a box it hardly overlaps."""
+    if len(out) != len(blobs):
+        return True
+    return any(max((o.box.iou(b.box) for b in blobs), default=0.0) < same_iou for o in out)
+
+
+def speed(box: Box, before: Sequence[Box], frames: int, reach: float = 0.6) -> tuple[float, float]:
+    """Pixels per frame from the box of `before` that is nearest to `box`, `frames` earlier,
+    of a like height and at most `reach` heights away ((0, 0) when there is none: a new
+    person)."""
+    if frames <= 0:
+        return (0.0, 0.0)
+    alike = [b for b in before if 2 / 3 <= b.h / max(box.h, 1e-9) <= 3 / 2]
+    if not alike:
+        return (0.0, 0.0)
+    near = min(alike, key=lambda b: _feet(b, box))
+    if _feet(near, box) > reach * box.h:
+        return (0.0, 0.0)
+    return ((box.cx - near.cx) / frames, (box.bottom - near.bottom) / frames)
+
+
+def _feet(a: Box, b: Box) -> float:
+    return float(((a.cx - b.cx) ** 2 + (a.bottom - b.bottom) ** 2) ** 0.5)
+
+
+def shifted(box: Box, velocity: tuple[float, float], frames: int) -> Box:
+    return Box(box.x + velocity[0] * frames, box.y + velocity[1] * frames, box.w, box.h)
 
 
 def held(blob: Box, people: Sequence[Box], inside: float) -> list[int]:
@@ -147,11 +251,12 @@ def held(blob: Box, people: Sequence[Box], inside: float) -> list[int]:
 
 
 def split_blobs(
-    blobs: Sequence[Detection], people: Sequence[Box], inside: float, min_held: int = 1
+    blobs: Sequence[Detection], people: Sequence[Box], inside: float, keep_iou: float = 2.0
 ) -> tuple[list[Detection], set[int]]:
-    """Blobs holding at least `min_held` people are replaced by those people (each person goes
-    to the blob that holds most of it); others pass. Returns the detections and the indices of
-    the people placed on a blob."""
+    """Blobs holding people are replaced by those people (each person goes to the blob that
+    holds most of it), except a blob holding one person it overlaps by `keep_iou` or more (the
+    blob is that person: on frames without a detector run, a blob is fresher than a guess).
+    Blobs holding nobody pass. Returns the detections and the indices of the people placed."""
     owner: dict[int, int] = {}
     for j, blob in enumerate(blobs):
         for k in held(blob.box, people, inside):
@@ -163,13 +268,14 @@ def split_blobs(
     for k, j in owner.items():
         members.setdefault(j, []).append(k)
     out: list[Detection] = []
+    placed: set[int] = set()
     for j, blob in enumerate(blobs):
         mine = members.get(j, [])
-        if len(mine) < min_held:
+        if not mine or (len(mine) == 1 and blob.box.iou(people[mine[0]]) >= keep_iou):
             out.append(blob)
             continue
         out += [Detection(blob.frame, blob.t, people[k], blob.score, ObjectClass.PERSON) for k in mine]
-    placed = {k for k, j in owner.items() if len(members[j]) >= min_held}
+        placed.update(mine)
     return out, placed
 
 
