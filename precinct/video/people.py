@@ -3,24 +3,28 @@
 Background subtraction alone fails where people walk in groups in daylight: two or three walkers
 make one blob, a walker who pauses fades into the background, and a group's blob steals the
 tracks of its members. `PeopleAssist.refine(frame, blobs)` looks at the blobs of each frame and,
-while the scene is *busy* (at least `min_blobs` moving blobs, held for `hold_s` after), runs the
-person detector every `interval_s` seconds, on the full-resolution picture:
+while the scene is *busy* (frames with at least `min_blobs` blobs make up `busy_share` of the
+last `window_s`: a crowd lasts, a flicker of glare does not; held for `hold_s` after), runs the
+person detector on the full-resolution picture, and on close-ups of the largest blobs it saw
+nobody on (far walkers are too small for the detector's 300×300 input):
 
 - a blob holding detector people (at least `inside` of each person's box within the blob) is
   replaced by those people: a merged group splits into its members;
 - a detector person on no blob (a walker the background model missed or absorbed) is added when
   its score reaches `add_score`;
 - blobs with no person on them (cars, bicycles, people the detector missed) pass unchanged;
-- on the frames between two detector runs, a blob holding two or more of the last run's people
-  is replaced by them (a group does not merge back for one frame).
+- on the frames between two runs the last run's people, moved on at their speeds, go on
+  splitting the blobs that hold them (a blob that overlaps its one person by `keep_iou` is
+  kept: it is fresher than a guess), and the sure ones on no blob are added.
 
-The detector's cost is bounded by the scene: on sparse footage (a lone passer at night) frames
-are rarely busy and the detector almost never runs, and at most `max_share` of the frames may
-carry a detector run. Tracks in busy stretches have their short gaps (frames where the person
-was matched to nothing) filled by interpolation (`fill_gaps`), so that a walker hidden for a few
-frames in a group keeps one box per frame.
+Cost follows the scene: the detector runs every `interval_s` while it changes something, and
+the interval doubles (up to `max_interval_s`, for the rest of the file) after each run that
+changes nothing — the dark, sparse night footage where it cannot help costs a few runs a file;
+never more than `max_share` of the decoded frames. Tracks where the detector changes things have
+their short gaps (frames where the person was matched to nothing) filled by interpolation
+(`fill_gaps`).
 
-Pure apart from the pictures it is handed: the scan supplies a `Pictures` callable.
+Pure apart from the pictures it is handed: `assisting` supplies them from a second decoder.
 """
 
 from __future__ import annotations
@@ -32,8 +36,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from precinct.video import decode
-from precinct.video.classify import COCO_PERSON, Detector, Hit, square_crop
-from precinct.video.types import Box, Detection, Frame, Image, ObjectClass, Track, TrackPoint
+from precinct.video.classify import COCO_PERSON, Detector, Hit
+from precinct.video.people_boxes import (
+    changed,
+    close_up_hits,
+    fill_gaps,
+    held,
+    shifted,
+    speed,
+    split_blobs,
+)
+from precinct.video.types import Box, Detection, Frame, Image, ObjectClass, Track
 
 Pictures = Callable[[int], Image | None]
 """The full-resolution BGR picture of a frame index (None when the file does not hold it)."""
@@ -57,7 +70,7 @@ class PeopleConfig:
     add_between: bool = True  # between runs, the last run's sure people on no blob are added
     keep_iou: float = 0.5  # between runs, a blob on one person is kept if it overlaps it so
     close_ups: int = 2  # blobs per run the detector looks at closely when it saw nobody on them
-    gap_s: float = 1.0  # gaps up to this long in busy-stretch tracks are interpolated
+    gap_s: float = 1.0  # gaps up to this long in assisted stretches are interpolated
 
 
 @dataclass
@@ -97,7 +110,7 @@ class PeopleAssist:
     pictures: Pictures
     config: PeopleConfig = field(default_factory=PeopleConfig)
     stats: PeopleStats = field(default_factory=PeopleStats)
-    busy: list[tuple[int, int]] = field(default_factory=list)  # busy frame ranges, inclusive
+    assisted: list[tuple[int, int]] = field(default_factory=list)  # frame ranges, inclusive
     _busy_until: float = -1e9
     _crowded: deque[tuple[float, bool]] = field(default_factory=deque)  # (t, ≥ min_blobs)
     _interval: float = 0.0
@@ -114,7 +127,17 @@ class PeopleAssist:
         if not self._is_busy(frame, blobs):
             self._run = _Run()  # the back-off stays: a quiet file stays cheap
             return blobs
-        self._mark_busy(frame.index)
+        self.stats.busy_frames += 1
+        out = self._refine_busy(frame, blobs)
+        if self._interval <= self.config.interval_s:  # the last run changed something
+            self._mark_assisted(frame.index)
+        return out
+
+    def finish(self, tracks: Sequence[Track], step: int = 1) -> list[Track]:
+        """The span's tracks, with their short gaps filled where the detector assisted."""
+        return fill_gaps(tracks, self.assisted, self.config.gap_s, step)
+
+    def _refine_busy(self, frame: Frame, blobs: list[Detection]) -> list[Detection]:
         if frame.t - self._run.t >= self._interval - 1e-6 and self._affordable():
             picture = self.pictures(frame.index)
             if picture is not None:
@@ -122,10 +145,6 @@ class PeopleAssist:
         guessed = self._run.guessed(frame.index)
         addable = self._run.sure if self.config.add_between else []
         return self._merge(frame, blobs, guessed, addable, self.config.keep_iou)
-
-    def finish(self, tracks: Sequence[Track], step: int = 1) -> list[Track]:
-        """The span's tracks, with their short gaps inside busy stretches filled."""
-        return fill_gaps(tracks, self.busy, self.config.gap_s, step)
 
     def _detect(self, frame: Frame, blobs: list[Detection], picture: Image) -> list[Detection]:
         hits = self._people(picture, blobs)
@@ -154,12 +173,11 @@ class PeopleAssist:
             self._busy_until = frame.t + self.config.hold_s
         return frame.t <= self._busy_until
 
-    def _mark_busy(self, index: int) -> None:
-        self.stats.busy_frames += 1
-        if self.busy and self.busy[-1][1] >= index - 2:
-            self.busy[-1] = (self.busy[-1][0], index)
+    def _mark_assisted(self, index: int) -> None:
+        if self.assisted and self.assisted[-1][1] >= index - 2:
+            self.assisted[-1] = (self.assisted[-1][0], index)
         else:
-            self.busy.append((index, index))
+            self.assisted.append((index, index))
 
     def _affordable(self) -> bool:
         return self.stats.detector_runs < self.config.max_share * self.stats.frames
@@ -198,125 +216,6 @@ class PeopleAssist:
         ]
         self.stats.added_people += len(extra)
         return out + extra
-
-
-def close_up_hits(
-    detect: Callable[[Image], list[Hit]], picture: Image, box: Box, pad: float = 0.3
-) -> list[Hit]:
-    """Hits of `detect` on a square around `box` (with `pad` of context), in `picture`'s
-    pixels."""
-    crop = square_crop(picture, box, pad)
-    side = crop.shape[0]
-    x0, y0 = round(box.cx - side / 2), round(box.cy - side / 2)
-    return [
-        Hit(h.class_id, Box(h.box.x + x0, h.box.y + y0, h.box.w, h.box.h), h.score)
-        for h in detect(crop)
-    ]
-
-
-def changed(blobs: Sequence[Detection], out: Sequence[Detection], same_iou: float = 0.5) -> bool:
-    """Whether the detector changed a frame's detections materially: more of them (a group
-    split, a person added), or a blob replaced by a box it hardly overlaps."""
-    if len(out) != len(blobs):
-        return True
-    return any(max((o.box.iou(b.box) for b in blobs), default=0.0) < same_iou for o in out)
-
-
-def speed(box: Box, before: Sequence[Box], frames: int, reach: float = 0.6) -> tuple[float, float]:
-    """Pixels per frame from the box of `before` that is nearest to `box`, `frames` earlier,
-    of a like height and at most `reach` heights away ((0, 0) when there is none: a new
-    person)."""
-    if frames <= 0:
-        return (0.0, 0.0)
-    alike = [b for b in before if 2 / 3 <= b.h / max(box.h, 1e-9) <= 3 / 2]
-    if not alike:
-        return (0.0, 0.0)
-    near = min(alike, key=lambda b: _feet(b, box))
-    if _feet(near, box) > reach * box.h:
-        return (0.0, 0.0)
-    return ((box.cx - near.cx) / frames, (box.bottom - near.bottom) / frames)
-
-
-def _feet(a: Box, b: Box) -> float:
-    return float(((a.cx - b.cx) ** 2 + (a.bottom - b.bottom) ** 2) ** 0.5)
-
-
-def shifted(box: Box, velocity: tuple[float, float], frames: int) -> Box:
-    return Box(box.x + velocity[0] * frames, box.y + velocity[1] * frames, box.w, box.h)
-
-
-def held(blob: Box, people: Sequence[Box], inside: float) -> list[int]:
-    """Indices of the people with at least `inside` of their box within `blob`."""
-    return [k for k, p in enumerate(people) if _overlap(blob, p) >= inside * max(p.area, 1e-9)]
-
-
-def split_blobs(
-    blobs: Sequence[Detection], people: Sequence[Box], inside: float, keep_iou: float = 2.0
-) -> tuple[list[Detection], set[int]]:
-    """Blobs holding people are replaced by those people (each person goes to the blob that
-    holds most of it), except a blob holding one person it overlaps by `keep_iou` or more (the
-    blob is that person: on frames without a detector run, a blob is fresher than a guess).
-    Blobs holding nobody pass. Returns the detections and the indices of the people placed."""
-    owner: dict[int, int] = {}
-    for j, blob in enumerate(blobs):
-        for k in held(blob.box, people, inside):
-            if k not in owner or _overlap(blob.box, people[k]) > _overlap(
-                blobs[owner[k]].box, people[k]
-            ):
-                owner[k] = j
-    members: dict[int, list[int]] = {}
-    for k, j in owner.items():
-        members.setdefault(j, []).append(k)
-    out: list[Detection] = []
-    placed: set[int] = set()
-    for j, blob in enumerate(blobs):
-        mine = members.get(j, [])
-        if not mine or (len(mine) == 1 and blob.box.iou(people[mine[0]]) >= keep_iou):
-            out.append(blob)
-            continue
-        out += [Detection(blob.frame, blob.t, people[k], blob.score, ObjectClass.PERSON) for k in mine]
-        placed.update(mine)
-    return out, placed
-
-
-def _overlap(a: Box, b: Box) -> float:
-    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
-    return ix * iy
-
-
-def fill_gaps(
-    tracks: Sequence[Track], busy: Sequence[tuple[int, int]], gap_s: float, step: int = 1
-) -> list[Track]:
-    """Tracks with their gaps of up to `gap_s` seconds inside busy frame ranges filled by
-    linear interpolation of the boxes on either side (every `step`-th frame, as the scan
-    decodes)."""
-    return [Track(t.track_id, _filled(t.points, busy, gap_s, step)) for t in tracks]
-
-
-def _filled(
-    points: list[TrackPoint], busy: Sequence[tuple[int, int]], gap_s: float, step: int
-) -> list[TrackPoint]:
-    out: list[TrackPoint] = points[:1]
-    for a, b in zip(points, points[1:], strict=False):
-        gap = b.frame - a.frame
-        if gap > step and b.t - a.t <= gap_s and _within(a.frame, b.frame, busy):
-            for frame in range(a.frame + step, b.frame, step):
-                out.append(_between(a, b, (frame - a.frame) / gap, frame))
-        out.append(b)
-    return out
-
-
-def _within(first: int, last: int, busy: Sequence[tuple[int, int]]) -> bool:
-    return any(start <= first and last <= end for start, end in busy)
-
-
-def _between(a: TrackPoint, b: TrackPoint, share: float, frame: int) -> TrackPoint:
-    def mix(u: float, v: float) -> float:
-        return u + (v - u) * share
-
-    box = Box(mix(a.box.x, b.box.x), mix(a.box.y, b.box.y), mix(a.box.w, b.box.w), mix(a.box.h, b.box.h))
-    return TrackPoint(frame, mix(a.t, b.t), box)
 
 
 @contextmanager
