@@ -60,6 +60,7 @@ class PeopleConfig:
     min_blobs: int = 3  # the scene is busy when frames with at least this many blobs ...
     busy_share: float = 0.5  # ... make up this share of the last `window_s` seconds ...
     window_s: float = 1.0
+    min_height: float = 0.05  # ... counting blobs at least this share of the frame's height
     hold_s: float = 2.0  # ... and it stays busy this long after
     interval_s: float = 0.4  # the detector runs on a busy frame this long after its last run,
     max_interval_s: float = 8.0  # ... doubling up to this after each run that changed nothing
@@ -112,7 +113,7 @@ class PeopleAssist:
     stats: PeopleStats = field(default_factory=PeopleStats)
     assisted: list[tuple[int, int]] = field(default_factory=list)  # frame ranges, inclusive
     _busy_until: float = -1e9
-    _crowded: deque[tuple[float, bool]] = field(default_factory=deque)  # (t, ≥ min_blobs)
+    _crowded: deque[tuple[float, bool]] = field(default_factory=deque)  # (t, crowded)
     _interval: float = 0.0
     _run: _Run = field(default_factory=_Run)
 
@@ -151,7 +152,9 @@ class PeopleAssist:
         found = [h.box for h in hits]
         speeds = [speed(b, self._run.people, frame.index - self._run.index) for b in found]
         sure = [h.score >= self.config.add_score for h in hits]
-        self._run = _Run(found, speeds, sure, frame.index, frame.t)
+        on_blobs = {k for d in blobs for k in held(d.box, found, self.config.inside)}
+        free = [ok and k not in on_blobs for k, ok in enumerate(sure)]  # those added now
+        self._run = _Run(found, speeds, free, frame.index, frame.t)
         self.stats.detector_runs += 1
         out = self._merge(frame, blobs, found, addable=sure)
         if changed(blobs, out):
@@ -165,7 +168,9 @@ class PeopleAssist:
         """Crowded frames (≥ `min_blobs`) make up `busy_share` of the last `window_s` (one
         crowded frame is a flicker of glare or noise; a crowd lasts), or did `hold_s` ago."""
         window = self._crowded
-        window.append((frame.t, len(blobs) >= self.config.min_blobs))
+        tall = self.config.min_height * frame.image.shape[0] * frame.scale
+        crowded = sum(1 for d in blobs if d.box.h >= tall) >= self.config.min_blobs
+        window.append((frame.t, crowded))
         while window and window[0][0] <= frame.t - self.config.window_s:
             window.popleft()
         share = sum(crowded for _, crowded in window) / len(window)
@@ -184,8 +189,11 @@ class PeopleAssist:
 
     def _people(self, picture: Image, blobs: Sequence[Detection]) -> list[Hit]:
         """People on the whole picture, then on close-ups of the largest blobs the whole
-        picture found nobody on (people far away are too small for the detector's input)."""
+        picture found nobody on (people far away are too small for the detector's input), when
+        it found someone (a dark scene where it finds nobody gets no close-ups either)."""
         hits = self._person_hits(picture)
+        if not hits:
+            return hits
         boxes = [h.box for h in hits]
         bare = [d.box for d in blobs if not held(d.box, boxes, self.config.inside)]
         for box in sorted(bare, key=lambda b: -b.area)[: self.config.close_ups]:

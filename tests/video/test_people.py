@@ -103,7 +103,7 @@ def test_the_detector_backs_off_where_it_changes_nothing() -> None:
         helper.refine(frame(i), busy_blobs(i))
     # 0.4 s apart would be 75 runs; doubling to 3.2 s makes it a dozen
     assert 5 <= helper.stats.detector_runs <= 15
-    assert len(nobody.calls) == 3 * helper.stats.detector_runs  # the picture, 2 close-ups
+    assert len(nobody.calls) == helper.stats.detector_runs  # nobody seen: no close-ups
     helpful = StubDetector([(LEFT, 0.9), (RIGHT, 0.8)])
     helper = assist(helpful, interval_s=0.4, close_ups=0)
     for i in range(300):
@@ -150,11 +150,23 @@ def test_close_ups_map_hits_back_to_the_picture() -> None:
     assert hits[0].box == Box(10 + round(far.cx - side / 2), 12 + round(far.cy - side / 2), 8, 20)
 
 
-def test_close_ups_look_at_bare_blobs() -> None:
-    detector = StubDetector([])
+def test_close_ups_look_at_bare_blobs_where_the_picture_shows_people() -> None:
+    detector = StubDetector([(Box(10, 280, 20, 50), 0.9)])  # someone, on no blob
     assist(detector, close_ups=2).refine(frame(0), busy_blobs(0))
     assert detector.calls[0] == PICTURE.shape[0]
     assert len(detector.calls) == 3  # the picture, then the two largest bare blobs
+    dark = StubDetector([])
+    assist(dark, close_ups=2).refine(frame(0), busy_blobs(0))
+    assert len(dark.calls) == 1
+
+
+def test_small_blobs_do_not_make_a_crowd() -> None:
+    detector = StubDetector([(LEFT, 0.9)])
+    helper = assist(detector, min_height=0.05)  # 18 px of the 360 px picture
+    specks = [Box(50 * k, 10, 6, 8) for k in range(6)]
+    for i in range(30):
+        helper.refine(frame(i), [blob(i, GROUP)] + [blob(i, b) for b in specks])
+    assert detector.calls == []
 
 
 def test_gaps_are_filled_inside_busy_stretches_only() -> None:
