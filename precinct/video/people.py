@@ -113,7 +113,9 @@ class PeopleAssist:
     stats: PeopleStats = field(default_factory=PeopleStats)
     assisted: list[tuple[int, int]] = field(default_factory=list)  # frame ranges, inclusive
     _busy_until: float = -1e9
-    _crowded: deque[tuple[float, bool]] = field(default_factory=deque)  # (t, crowded)
+    _crowded: deque[float] = field(default_factory=deque)  # times of recent crowded frames
+    _frame_s: float = 1.0  # the shortest time between two frames seen (1 / fps)
+    _last_t: float = -1e9
     _interval: float = 0.0
     _run: _Run = field(default_factory=_Run)
 
@@ -165,17 +167,20 @@ class PeopleAssist:
         return out
 
     def _is_busy(self, frame: Frame, blobs: Sequence[Detection]) -> bool:
-        """Crowded frames (≥ `min_blobs`) make up `busy_share` of the last `window_s` (one
-        crowded frame is a flicker of glare or noise; a crowd lasts), or did `hold_s` ago."""
+        """Crowded frames (≥ `min_blobs` person-sized blobs) make up `busy_share` of the last
+        `window_s` (one crowded frame is a flicker of glare or noise; a crowd lasts), or did
+        `hold_s` ago. Only crowded frames are remembered: a quiet frame costs a comparison."""
+        crowded = len(blobs) >= self.config.min_blobs and self._crowd(frame, blobs)
         window = self._crowded
-        tall = self.config.min_height * frame.image.shape[0] * frame.scale
-        crowded = sum(1 for d in blobs if d.box.h >= tall) >= self.config.min_blobs
-        window.append((frame.t, crowded))
-        while window and window[0][0] <= frame.t - self.config.window_s:
+        while window and window[0] <= frame.t - self.config.window_s:
             window.popleft()
-        share = sum(crowded for _, crowded in window) / len(window)
-        if share >= self.config.busy_share and window[-1][1]:
-            self._busy_until = frame.t + self.config.hold_s
+        if crowded:
+            window.append(frame.t)
+            self._frame_s = min(self._frame_s, frame.t - self._last_t)
+            expected = self.config.window_s / max(self._frame_s, 1e-3)
+            if len(window) >= self.config.busy_share * expected:
+                self._busy_until = frame.t + self.config.hold_s
+        self._last_t = frame.t
         return frame.t <= self._busy_until
 
     def _mark_assisted(self, index: int) -> None:
@@ -183,6 +188,10 @@ class PeopleAssist:
             self.assisted[-1] = (self.assisted[-1][0], index)
         else:
             self.assisted.append((index, index))
+
+    def _crowd(self, frame: Frame, blobs: Sequence[Detection]) -> bool:
+        tall = self.config.min_height * frame.image.shape[0] * frame.scale
+        return sum(1 for d in blobs if d.box.h >= tall) >= self.config.min_blobs
 
     def _affordable(self) -> bool:
         return self.stats.detector_runs < self.config.max_share * self.stats.frames
