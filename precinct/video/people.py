@@ -24,19 +24,19 @@ never more than `max_share` of the decoded frames. Tracks where the detector cha
 their short gaps (frames where the person was matched to nothing) filled by interpolation
 (`fill_gaps`).
 
-Pure apart from the pictures it is handed: `assisting` supplies them from a second decoder.
+Pure apart from the pictures it is handed: `assist_for` gives it a second decoder of the file.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from precinct.video import decode
-from precinct.video.classify import COCO_PERSON, Detector, Hit
+from precinct.video.classify import COCO_PERSON, CropVerifier, Detector, Hit
 from precinct.video.people_boxes import (
     changed,
     close_up_hits,
@@ -137,7 +137,10 @@ class PeopleAssist:
         return out
 
     def finish(self, tracks: Sequence[Track], step: int = 1) -> list[Track]:
-        """The span's tracks, with their short gaps filled where the detector assisted."""
+        """The file's tracks, with their short gaps filled where the detector assisted (and
+        the picture decoder closed)."""
+        if isinstance(self.pictures, FilePictures):
+            self.pictures.close()
         return fill_gaps(tracks, self.assisted, self.config.gap_s, step)
 
     def _refine_busy(self, frame: Frame, blobs: list[Detection]) -> list[Detection]:
@@ -235,14 +238,27 @@ class PeopleAssist:
         return out + extra
 
 
-@contextmanager
-def assisting(
-    path: Path, detector: Detector | None, config: PeopleConfig
-) -> Iterator[PeopleAssist]:
-    """A `PeopleAssist` for one file, reading its full-resolution pictures on demand (a second
-    decoder that only decodes where the detector runs: busy stretches)."""
-    if detector is None or not config.enabled:
-        yield PeopleAssist(None, lambda index: None, config)
-        return
-    with decode._reading(path) as reader:  # noqa: SLF001 - the decoder's own picture reader
-        yield PeopleAssist(detector, lambda index: decode._picture(reader, index), config)
+class FilePictures:
+    """Full-resolution pictures of one file on demand, from a second decoder opened at the first
+    request (a file that is never busy never opens it) and closed by `close()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stack = ExitStack()
+        self._reader: decode._Reader | None = None
+
+    def __call__(self, index: int) -> Image | None:
+        if self._reader is None:
+            self._reader = self._stack.enter_context(decode._reading(self.path))
+        return decode._picture(self._reader, index)
+
+    def close(self) -> None:
+        self._stack.close()
+        self._reader = None
+
+
+def assist_for(path: Path, verifier: CropVerifier | None, config: PeopleConfig) -> PeopleAssist:
+    """The assist for one file, with the scan's crop verifier's detector (none: blobs pass)."""
+    detector = verifier.detector if verifier is not None and config.enabled else None
+    pictures: Pictures = FilePictures(path) if detector is not None else (lambda index: None)
+    return PeopleAssist(detector, pictures, config)

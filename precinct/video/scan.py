@@ -242,21 +242,19 @@ class Scanner:
         frames = decode.iter_frames(
             path, spans, self.config.width, self.config.step, grey=True, keyframes=keyframes
         )
-        verifier = self.classifier.verifier
-        detector = verifier.detector if verifier is not None else None
-        with people.assisting(path, detector, self.config.people) as assist:
-            while True:
-                with clock.stage("decode"):
-                    frame = next(frames, None)
-                if frame is None:
-                    break
-                decoded += 1
-                with clock.stage("motion"):
-                    detections = motion.detect(frame)
-                with clock.stage("people"):
-                    detections = assist.refine(frame, detections)
-                with clock.stage("track"):
-                    tracker.update(detections, frame.t, frame.index)
+        assist = people.assist_for(path, self.classifier.verifier, self.config.people)
+        while True:
+            with clock.stage("decode"):
+                frame = next(frames, None)
+            if frame is None:
+                break
+            decoded += 1
+            with clock.stage("motion"):
+                detections = motion.detect(frame)
+            with clock.stage("people"):
+                detections = assist.refine(frame, detections)
+            with clock.stage("track"):
+                tracker.update(detections, frame.t, frame.index)
         return assist.finish(tracker.finish(), self.config.step), decoded, sorted(keyframes)
 
     def _crops(

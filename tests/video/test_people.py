@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from precinct.video.classify import COCO_PERSON, Hit
-from precinct.video.people import PeopleAssist, PeopleConfig, assisting
+from precinct.video.classify import COCO_PERSON, CropVerifier, Hit
+from precinct.video.people import PeopleAssist, PeopleConfig, assist_for
 from precinct.video.people_boxes import close_up_hits, fill_gaps, split_blobs
 from precinct.video.types import Box, Detection, Frame, Image, ObjectClass, Track, TrackPoint
 
@@ -181,8 +181,16 @@ def test_gaps_are_filled_inside_busy_stretches_only() -> None:
 
 
 def test_without_a_detector_the_blobs_pass() -> None:
-    with assisting(Path("unused.mp4"), None, PeopleConfig()) as helper:
-        blobs = busy_blobs(0)
-        assert helper.refine(frame(0), blobs) == blobs
-        tracks = [Track(1, [TrackPoint(0, 0.0, GROUP), TrackPoint(5, 0.5, GROUP)])]
-        assert helper.finish(tracks)[0].points == tracks[0].points
+    helper = assist_for(Path("unused.mp4"), None, PeopleConfig())
+    blobs = busy_blobs(0)
+    assert helper.refine(frame(0), blobs) == blobs
+    tracks = [Track(1, [TrackPoint(0, 0.0, GROUP), TrackPoint(5, 0.5, GROUP)])]
+    assert helper.finish(tracks)[0].points == tracks[0].points
+
+
+def test_a_file_is_opened_only_when_a_picture_is_wanted(tmp_path: Path) -> None:
+    verifier = CropVerifier(StubDetector([(LEFT, 0.9)]))
+    helper = assist_for(tmp_path / "absent.mp4", verifier, PeopleConfig())
+    for i in range(20):  # a quiet scene: no picture is read, so the absent file is no error
+        helper.refine(frame(i), [blob(i, GROUP)])
+    helper.finish([])
