@@ -98,7 +98,7 @@ class _Reader:
         self._frames: Iterator[av.VideoFrame] | None = None
         self._pending: tuple[float, av.VideoFrame] | None = None
         self.keyframes: set[int] = set()  # indices of the keyframes decoded so far
-        self.stamps = FrameStamps()  # pts, or dts where a container's pts are made up
+        self.stamps = FrameStamps(prefer_dts=container.format.name == "avi")  # no pts in AVI
 
     def seek(self, t: float) -> None:
         self._frames, self._pending, self.position = None, None, -np.inf

@@ -7,7 +7,8 @@ AVI files with B-frames (PETS09-S2L1's `vtest.avi`) give pts 1, 4, 3, 5, 2, 8, â
 best-effort timestamp, `FrameStamps` counts the faults (a stamp not above the previous one) of
 pts and of dts and trusts the one with fewer; a dts stamp is moved back by the decoder's lead
 (the frame's dts minus the first packet's dts after a start or seek: the frames the decoder holds
-back for reordering), so that the first frame of a file is frame 0.
+back for reordering), so that the first frame of a file is frame 0. A container known to hold
+no pts (AVI) uses dts from its first frame on, before any fault shows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 class FrameStamps:
     """Chooses each frame's stamp (in stream time-base units) from its pts and dts."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefer_dts: bool = False) -> None:
+        self.prefer_dts = prefer_dts  # a container known to hold no pts (AVI): dts from the start
         self.faulty_pts = 0
         self.faulty_dts = 0
         self.restart()
@@ -45,6 +47,6 @@ class FrameStamps:
         if self._lead is None:
             first = self._first_packet_dts
             self._lead = dts - first if first is not None and first <= dts else 0
-        if pts is not None and self.faulty_pts <= self.faulty_dts:
+        if pts is not None and not self.prefer_dts and self.faulty_pts <= self.faulty_dts:
             return pts
         return dts - self._lead
