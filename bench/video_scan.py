@@ -264,8 +264,17 @@ def pets_quality(args: argparse.Namespace) -> None:
     people_tracks = sum(1 for t in found if t.label == "person")
     print(
         f"PETS09-S2L1: {s.found}/{s.truth} people visible ≥ 2 s covered ({s.recall:.1%}); "
-        f"{len(found)} tracks, {people_tracks} classed person; precision {s.precision:.1%}"
+        f"{len(found)} tracks, {people_tracks} classed person; precision {s.precision:.1%}; "
+        f"scan {run.summary.wall_s:.1f} s, load {os.getloadavg()[0]:.1f}"
     )
+    shares = sorted(covered_share(p, found) for p in visible)
+    lowest = ", ".join(f"{share:.2f}" for share in shares[:3])
+    print(f"    share of each person's frames covered at IoU ≥ 0.3, lowest three: {lowest}")
+
+
+def covered_share(person: Labelled, tracks: list[Labelled]) -> float:
+    covered = set().union(*(overlap_frames(person, t, 0.3) for t in tracks))
+    return len(covered) / len(person.boxes)
 
 
 def main() -> None:

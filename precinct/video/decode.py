@@ -27,6 +27,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
+from precinct.video.stamps import FrameStamps
 from precinct.video.triage import (
     Span,
     merge_spans,
@@ -97,9 +98,11 @@ class _Reader:
         self._frames: Iterator[av.VideoFrame] | None = None
         self._pending: tuple[float, av.VideoFrame] | None = None
         self.keyframes: set[int] = set()  # indices of the keyframes decoded so far
+        self.stamps = FrameStamps(prefer_dts=container.format.name == "avi")  # no pts in AVI
 
     def seek(self, t: float) -> None:
         self._frames, self._pending, self.position = None, None, -np.inf
+        self.stamps.restart()
         try:
             self.container.seek(self.clock.pts(t), stream=self.stream, backward=True)
         except av.error.FFmpegError as exc:
@@ -111,8 +114,9 @@ class _Reader:
             return item
         while not self.ended:
             frame = self._decode()
-            if frame is not None and frame.pts is not None:
-                self.position = self.clock.seconds(frame.pts)
+            stamp = self.stamps.stamp(frame.pts, frame.dts) if frame is not None else None
+            if frame is not None and stamp is not None:
+                self.position = self.clock.seconds(stamp)
                 if frame.key_frame:
                     self.keyframes.add(self.clock.index(self.position))
                 return self.position, frame
@@ -123,7 +127,7 @@ class _Reader:
 
     def _decode(self) -> av.VideoFrame | None:
         if self._frames is None:
-            self._frames = self.container.decode(self.stream)
+            self._frames = self._decoded()
         try:
             return next(self._frames)
         except StopIteration:
@@ -131,6 +135,11 @@ class _Reader:
         except av.error.FFmpegError as exc:
             self._stop(exc)
         return None
+
+    def _decoded(self) -> Iterator[av.VideoFrame]:
+        for packet in self.container.demux(self.stream):
+            self.stamps.packet(packet.dts)
+            yield from packet.decode()
 
     def _stop(self, exc: Exception) -> None:
         log.warning("%s: decoding stops at %.2f s (%s)", self.path.name, self.position, exc)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video import decode, features
+from precinct.video import decode, features, people
 from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
@@ -54,6 +54,7 @@ class ScanConfig:
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     triage: TriageConfig = field(default_factory=TriageConfig)
     busy: BusyConfig = field(default_factory=BusyConfig)
+    people: people.PeopleConfig = field(default_factory=people.PeopleConfig)
 
     def engine_id(self) -> str:
         text = json.dumps(asdict(self), sort_keys=True, default=str)
@@ -241,6 +242,7 @@ class Scanner:
         frames = decode.iter_frames(
             path, spans, self.config.width, self.config.step, grey=True, keyframes=keyframes
         )
+        assist = people.assist_for(path, self.classifier.verifier, self.config.people)
         while True:
             with clock.stage("decode"):
                 frame = next(frames, None)
@@ -249,9 +251,11 @@ class Scanner:
             decoded += 1
             with clock.stage("motion"):
                 detections = motion.detect(frame)
+            with clock.stage("people"):
+                detections = assist.refine(frame, detections)
             with clock.stage("track"):
                 tracker.update(detections, frame.t, frame.index)
-        return tracker.finish(), decoded, sorted(keyframes)
+        return assist.finish(tracker.finish(), self.config.step), decoded, sorted(keyframes)
 
     def _crops(
         self, path: Path, tracks: list[Track], size: tuple[int, int], keyframes: list[int]
