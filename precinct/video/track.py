@@ -16,7 +16,8 @@ confirmed tracks, numbered in order of their first frame.
 - Crossings: a blob that covers half or more of the predicted boxes of two confirmed tracks moving
   apart (two people passing merge into one blob) updates none of them; they coast on their
   predictions, count as seen while the blob covers them, and pick up their own blobs when these
-  separate. Tracks moving together (fragments of one object) may share a blob as usual.
+  separate. Tracks moving together (fragments of one object) may share a blob as usual, and a
+  blob far larger than the tracks' union (`crossing_cover`) is something new, not a crossing.
 - Gaps: frames without a matched detection (missed or merged blobs) are LEFT OUT of the track's
   points; a track's points are the filtered boxes at the frames where it was matched.
 - Kept tracks have at least `min_points` points, last `min_duration` seconds and travel
@@ -55,6 +56,7 @@ class TrackerConfig:
     iou_weight: float = 0.5  # cost = w × (1 − IoU) + (1 − w) × distance / gate
     max_size_ratio: float = 3.0  # width or height may change at most this factor per match
     crossing_speed: float = 0.3  # tracks moving apart this fast (box sizes/s) share no blob
+    crossing_cover: float = 1.5  # ... unless it is over this many times their boxes' union
     measure_noise: float = 0.15  # std of a measured centre or side, in box sizes
     accel_noise: float = 3.0  # std of acceleration, box sizes per second²
     init_speed: float = 20.0  # std of a new track's unknown speed, box sizes per second
@@ -161,13 +163,22 @@ class Tracker:
         free: list[Detection] = []
         for det in detections:
             covered = np.flatnonzero(_intersections(det.box, predicted) >= 0.5 * _areas(predicted))
-            crossing = [confirmed[k] for k in covered] if len(covered) > 1 else []
-            if crossing and self._apart(crossing):
+            crossing = _wholes([confirmed[k] for k in covered]) if len(covered) > 1 else []
+            if len(crossing) > 1 and self._apart(crossing) and self._explains(det.box, crossing):
                 for live in crossing:
                     live.last_seen = t
             else:
                 free.append(det)
         return free
+
+    def _explains(self, blob: Box, lives: list[_Live]) -> bool:
+        """Whether the tracks' predicted boxes explain the blob: a crossing's blob is about
+        their union. A far larger one is something new that covers them (a car entering over
+        the fragments of its own first frames), and must be free to start its own track."""
+        boxes = [live.kalman.box for live in lives]
+        x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
+        x1, y1 = max(b.x + b.w for b in boxes), max(b.y + b.h for b in boxes)
+        return blob.area <= self.config.crossing_cover * (x1 - x0) * (y1 - y0)
 
     def _apart(self, lives: list[_Live]) -> bool:
         """Whether any two of the tracks move apart faster than `crossing_speed`."""
@@ -233,6 +244,18 @@ class Tracker:
         travel = _travel(points) / _median_size(points)
         brief = duration < config.brief_s
         return travel >= (config.brief_travel if brief else config.min_travel)
+
+
+def _wholes(lives: list[_Live]) -> list[_Live]:
+    """The tracks that are not fragments of another: a box mostly inside one at least twice
+    its size is a piece of that object (an entering car's first blobs), not a second object."""
+    boxes = [live.kalman.box for live in lives]
+    predicted = _boxes(boxes)
+    inside = [
+        (_intersections(box, predicted) >= 0.8 * box.area) & (_areas(predicted) >= 2 * box.area)
+        for box in boxes
+    ]
+    return [live for live, within in zip(lives, inside, strict=True) if not within.any()]
 
 
 def _boxes(boxes: list[Box]) -> Matrix:

@@ -257,3 +257,21 @@ def test_frames_to_tracks_two_people_crossing_and_a_car() -> None:
     assert_follows(starts_left[0], right, slack=3)
     assert_follows(starts_right[0], left, slack=3)
     assert abs(cars[0].points[0].frame - 40) <= 3
+
+
+def test_a_big_blob_over_two_fragments_moving_apart_starts_its_own_track() -> None:
+    """A car entering shows as two fragments (its front outruns its rear) that become
+    confirmed tracks moving apart; the whole car then covers both. That blob is not two
+    tracks crossing (it is far bigger than their union): the car gets its own track."""
+    rng = np.random.default_rng(0)
+    rear = Mover(20, 100, 10, 10, vx=2, first=0, last=9)
+    front = Mover(40, 100, 10, 10, vx=4, first=0, last=9)
+    car = Mover(10, 80, 120, 50, vx=3, first=10, last=40)
+    tracker = Tracker()
+    for i in range(50):
+        boxes = [m.box(i) for m in (rear, front, car) if m.seen(i)]
+        tracker.update([Detection(i, i / FPS, jitter(b, rng)) for b in boxes], i / FPS, i)
+    tracks = tracker.finish()
+    whole = [t for t in tracks if t.points[0].box.w > 60 * SCALE]
+    assert len(whole) == 1
+    assert_follows(whole[0], car)
