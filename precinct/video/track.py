@@ -57,6 +57,7 @@ class TrackerConfig:
     max_size_ratio: float = 3.0  # width or height may change at most this factor per match
     crossing_speed: float = 0.3  # tracks moving apart this fast (box sizes/s) share no blob
     crossing_cover: float = 1.5  # ... unless it is over this many times their boxes' union
+    crossing_relative: float = 0.5  # ... and unless that is under this share of their speed
     measure_noise: float = 0.15  # std of a measured centre or side, in box sizes
     accel_noise: float = 3.0  # std of acceleration, box sizes per second²
     init_speed: float = 20.0  # std of a new track's unknown speed, box sizes per second
@@ -181,11 +182,18 @@ class Tracker:
         return blob.area <= self.config.crossing_cover * (x1 - x0) * (y1 - y0)
 
     def _apart(self, lives: list[_Live]) -> bool:
-        """Whether any two of the tracks move apart faster than `crossing_speed`."""
+        """Whether any two of the tracks move apart faster than `crossing_speed` box sizes per
+        second and than `crossing_relative` of the faster one's speed: the two halves of a fast
+        car differ by a few box sizes per second (their boxes grow as it enters), not by their
+        speed, as people crossing or overtaking do."""
         for i, a in enumerate(lives):
             for b in lives[i + 1 :]:
                 relative = float(np.hypot(*(a.kalman.x[4:6] - b.kalman.x[4:6])))
-                if relative > self.config.crossing_speed * min(a.kalman.size, b.kalman.size):
+                fastest = max(float(np.hypot(*live.kalman.x[4:6])) for live in (a, b))
+                size = min(a.kalman.size, b.kalman.size)
+                if relative > max(
+                    self.config.crossing_speed * size, self.config.crossing_relative * fastest
+                ):
                     return True
         return False
 

@@ -275,3 +275,18 @@ def test_a_big_blob_over_two_fragments_moving_apart_starts_its_own_track() -> No
     whole = [t for t in tracks if t.points[0].box.w > 60 * SCALE]
     assert len(whole) == 1
     assert_follows(whole[0], car)
+
+
+def test_the_two_halves_of_a_fast_car_merging_are_not_a_crossing() -> None:
+    """A fast car's halves are found apart at first (their speeds differ a little as the car
+    enters) and then as one blob: that blob is the car, followed by a track."""
+    rng = np.random.default_rng(1)
+    rear = Mover(0, 120, 20, 12, vx=12, first=0, last=8)
+    front = Mover(30, 120, 20, 12, vx=14, first=0, last=8)
+    car = Mover(108, 120, 70, 12, vx=13, first=9, last=20)
+    tracker = Tracker()
+    for i in range(30):
+        boxes = [m.box(i) for m in (rear, front, car) if m.seen(i)]
+        tracker.update([Detection(i, i / FPS, jitter(b, rng)) for b in boxes], i / FPS, i)
+    covered = {p.frame for t in tracker.finish() for p in t.points if p.box.w > 50 * SCALE}
+    assert len(covered & set(range(car.first, car.last + 1))) >= 10
