@@ -217,7 +217,7 @@ class MotionDetector:
         limit = np.maximum(self._var * np.float32(self.config.light_noise_sigmas**2), self._light)
         textured = cv2.bitwise_and(mask, cv2.compare(detail * detail, limit, cv2.CMP_GT))
         darker = cv2.bitwise_and(mask, np.less(diff, 0).view(np.uint8) * np.uint8(255))
-        glow = cv2.bitwise_and(mask, cv2.compare(diff, self.config.glow_level, cv2.CMP_GT))
+        glow = cv2.bitwise_and(mask, _above(diff, self.config.glow_level))
         if self.config.halo_level > 0 and cv2.countNonZero(glow):
             textured = cv2.bitwise_and(textured, cv2.bitwise_not(self._halo(diff, glow)))
         shapes = cv2.bitwise_or(darker, cv2.dilate(textured, self._near))
@@ -227,7 +227,7 @@ class MotionDetector:
         """The brightening connected to a glowing core (`glow_level`): the glare around an
         oncoming car's lamps, the beam on the road ahead of it. The core is the car (its lamps
         swamp its body), the halo is light: its edges look like texture but are not objects."""
-        bright = cv2.compare(diff, self.config.halo_level, cv2.CMP_GT)
+        bright = _above(diff, self.config.halo_level)
         count, labels = cv2.connectedComponents(bright, connectivity=8)
         lit = np.zeros(count, np.uint8)
         lit[np.unique(labels[glow > 0])] = 255
@@ -243,7 +243,7 @@ class MotionDetector:
         assert self._mean is not None and self._var is not None and self._age is not None
         assert self._held is not None
         tolerance = self.config.absorb_tolerance
-        drift = cv2.compare(cv2.absdiff(gray, self._held), tolerance, cv2.CMP_GT)
+        drift = _above(cv2.absdiff(gray, self._held), tolerance)
         steady = cv2.bitwise_and(mask, cv2.bitwise_not(drift))
         self._age = cv2.bitwise_and(cv2.add(self._age, self._one), steady)
         np.copyto(self._held, gray, where=self._age == 0)
@@ -265,6 +265,11 @@ class MotionDetector:
         rects = [r for r in rects if r[4] >= min_area]
         distance = self.config.merge_distance_frac * mask.shape[1]
         return merge_rects(rects, distance, self.config.merge_relative)
+
+
+def _above(image: FloatImage | MatLike, level: float) -> Mask:
+    """255 where the image exceeds `level`."""
+    return np.greater(image, level).view(np.uint8) * np.uint8(255)
 
 
 def _rect(mask: Mask, x: int, y: int, w: int, h: int) -> Rect:
