@@ -38,9 +38,6 @@ from precinct.video.types import Box, Detection, Frame, Image
 FloatImage = NDArray[np.float32]
 Mask = MatLike  # uint8, 255 where moving
 Rect = tuple[int, int, int, int, int]  # x0, y0, x1 (exclusive), y1 (exclusive), moving pixels
-GHOST_STEADY = 8
-REFINE_EVERY = 4
-"""Frames a pixel must have moved at a steady level before the refined background replaces it."""
 
 
 @dataclass
@@ -54,11 +51,10 @@ class MotionConfig:
     noise_sigmas: float = 4.0  # ... and at least this many sigmas of the pixel's own noise
     max_noise_sigma: float = 12.0  # cap on a pixel's noise, so no pixel goes blind
     warmup_frames: int = 11  # frames learnt (no detections) at the start, after reset() ...
-    refine_frames: int = 100  # ... then refined from frames spread over this many (0: never)
     max_foreground_frac: float = 0.25  # above this moving share a frame is a global change,
     max_skipped_frames: int = 12  # skipped; after this many in a row the scene is learnt again
     max_gap: float = 2.0  # seconds between frames beyond which a new span starts (reset)
-    absorb_frames: int = 100  # a pixel moving this long joins the background (≤ 254) ...
+    absorb_frames: int = 250  # a pixel moving this long (10 s) joins the background (≤ 254) ...
     absorb_rate: float = 0.1  # ... at this rate per frame
     absorb_tolerance: float = 12.0  # ... if it stays within this many grey levels meanwhile
     compensate_brightness: bool = True  # subtract the frame's median difference
@@ -95,8 +91,6 @@ class MotionDetector:
         self._floor = np.float32(self.config.threshold**2)
         self._light = np.float32(self.config.light_texture**2)
         self._warmup: list[FloatImage] = []
-        self._samples: list[FloatImage] = []  # frames spread over the first `refine_frames`
-        self._seen = 0  # frames since the span started
         self._skipped = 0
         self._last_t: float | None = None
 
@@ -104,8 +98,6 @@ class MotionDetector:
         """Forget the background (a new span: the scene may have changed)."""
         self._mean = None
         self._warmup = []
-        self._samples = []
-        self._seen = 0
         self._skipped = 0
 
     def detect(self, frame: Frame) -> list[Detection]:
@@ -113,7 +105,6 @@ class MotionDetector:
         if self._new_span(frame.t, gray.shape):
             self.reset()
         self._last_t = frame.t
-        self._sample(gray)
         if self._mean is None:
             self._warm_up(gray)
             return []
@@ -139,35 +130,6 @@ class MotionDetector:
         if self.config.blur > 1:
             gray = cv2.blur(gray, (self.config.blur, self.config.blur))
         return gray.astype(np.float32)
-
-    def _sample(self, gray: FloatImage) -> None:
-        """Keep every `REFINE_EVERY`th frame of the span's first `refine_frames`; at half and
-        all of them, ghosts in the background are replaced by those frames' median
-        (see `_refine`). An object crawling through the short warm-up (a car at the start of a
-        file or span) is in the warm-up's median and leaves a ghost once it moves on; over a
-        longer stretch it covers any one pixel in few of the frames."""
-        cfg = self.config
-        self._seen += 1
-        if self._seen > cfg.refine_frames:
-            return
-        if (self._seen - 1) % REFINE_EVERY == 0:
-            self._samples.append(gray)
-        checkpoints = {cfg.refine_frames // 2, cfg.refine_frames}
-        if self._seen in checkpoints and self._mean is not None and len(self._samples) > 2:
-            self._refine(np.median(np.stack(self._samples), axis=0).astype(np.float32), gray)
-        if self._seen == cfg.refine_frames:
-            self._samples = []
-
-    def _refine(self, median: FloatImage, gray: FloatImage) -> None:
-        """Where the background differs from the longer median, the picture agrees with that
-        median and has done so steadily for a while, the background holds a ghost: fix it."""
-        assert self._mean is not None and self._age is not None and self._held is not None
-        limit = self.config.threshold
-        ghost = (np.abs(median - self._mean) > limit) & (np.abs(gray - median) <= limit)
-        changed = ghost & (self._age >= GHOST_STEADY)  # (passing light drifts, ghosts stay)
-        self._mean[changed] = median[changed]
-        self._age[changed] = 0
-        self._held[changed] = median[changed]
 
     def _skip(self, gray: FloatImage) -> None:
         """A global change (headlights, a camera bump): a passing one leaves the background

@@ -21,7 +21,9 @@ confirmed tracks, numbered in order of their first frame.
 - Gaps: frames without a matched detection (missed or merged blobs) are LEFT OUT of the track's
   points; a track's points are the filtered boxes at the frames where it was matched.
 - Kept tracks have at least `min_points` points, last `min_duration` seconds and travel
-  `min_travel` box sizes (flickering lamps and swaying branches stay put and are dropped); a
+  `min_travel` box sizes (flickering lamps and swaying branches stay put and are dropped), or
+  `long_travel` for a track followed `long_s` whose smoothed path stands out from its jitter
+  (someone lingering at a parked car; a lamp's flicker only wanders); a
   track briefer than `brief_s` must travel `brief_travel` box sizes (persistence: a small blob
   counts when it is followed for a while, so the motion stage may accept small blobs without
   keeping every flicker of a lamp or fragment of glare).
@@ -40,6 +42,8 @@ from precinct.video.types import Box, Detection, Track, TrackPoint
 Vector = NDArray[np.float64]
 Matrix = NDArray[np.float64]
 INFEASIBLE = 1e6
+SMOOTH_POINTS = 25
+"""Points averaged when a long, slow track's travel is measured (a second at 25 fps)."""
 
 
 @dataclass
@@ -51,6 +55,9 @@ class TrackerConfig:
     min_travel: float = 0.5  # ... and its centre moves at least this many box sizes
     brief_s: float = 1.0  # a track shorter than this (lamp flicker, a glare fragment) is kept
     brief_travel: float = 1.0  # ... only if it crosses this many box sizes (a fast passer)
+    long_s: float = 5.0  # a track followed this long needs to travel only ...
+    long_travel: float = 0.1  # ... this many box sizes, smoothed (someone lingering at a car),
+    long_significance: float = 15.0  # ... and this many times its smoothed jitter
     gate_sigmas: float = 3.0  # Mahalanobis gate on the predicted centre
     iou_accept: float = 0.5  # a pair with at least this IoU is feasible whatever the distance
     iou_weight: float = 0.5  # cost = w × (1 − IoU) + (1 − w) × distance / gate
@@ -249,9 +256,29 @@ class Tracker:
         duration = points[-1].t - points[0].t if points else 0.0
         if len(points) < config.min_points or duration < config.min_duration:
             return False
-        travel = _travel(points) / _median_size(points)
-        brief = duration < config.brief_s
-        return travel >= (config.brief_travel if brief else config.min_travel)
+        size = _median_size(points)
+        travel = _travel(points) / size
+        if duration < config.brief_s:
+            return travel >= config.brief_travel
+        if duration >= config.long_s and travel < config.min_travel:
+            return self._lingers(points, size)
+        return travel >= config.min_travel
+
+    def _lingers(self, points: list[TrackPoint], size: float) -> bool:
+        """A long track that moved little: its path smoothed over `SMOOTH_POINTS` must span
+        `long_travel` box sizes and stand out from its own jitter (a lamp's flicker wanders a
+        few of its averaged jitters; a walker's steps, dozens)."""
+        if len(points) <= SMOOTH_POINTS:
+            return False
+        centres = np.array([(p.box.cx, p.box.cy) for p in points])
+        kernel = np.ones(SMOOTH_POINTS) / SMOOTH_POINTS
+        path = np.stack([np.convolve(c, kernel, mode="valid") for c in centres.T], axis=1)
+        extent = float(np.hypot(*(path.max(axis=0) - path.min(axis=0))))
+        half = SMOOTH_POINTS // 2
+        jitter = centres[half : half + len(path)] - path
+        noise = float(np.sqrt((jitter**2).sum(axis=1).mean())) / np.sqrt(SMOOTH_POINTS)
+        config = self.config
+        return bool(extent >= max(config.long_travel * size, config.long_significance * noise))
 
 
 def _wholes(lives: list[_Live]) -> list[_Live]:

@@ -310,13 +310,10 @@ def test_an_oncoming_cars_box_is_its_glowing_body_not_its_glare() -> None:
     assert min(oncoming_ious(MotionConfig())) >= 0.45  # 0.29 when glare counts as car
 
 
-def test_a_car_crawling_through_the_warm_up_leaves_no_lasting_ghost() -> None:
-    """At the start of a file or span a slow car may be in the warm-up's median: where it was
-    shows as a ghost when it moves on. The background is refined over `refine_frames`, after
-    which only the car is found (without it the ghost lasts `absorb_frames`, 4 s)."""
-    car = Mover(60, 60, 30, 16, vx=2, level=150, first=0)
-    frames = run([car], 80)
-    refined = MotionConfig().refine_frames // 2
-    for i in range(refined + 1, 80):
-        assert len(frames[i]) == 1 and near(frames[i][0].box, car.box(i)), (i, frames[i])
-    assert any(len(found) == 2 for found in frames[:refined])  # the ghost was there before
+def test_someone_lingering_is_not_absorbed_for_ten_seconds() -> None:
+    """A slow walker (a suspect checking parked cars) covers the same pixels for seconds: the
+    background must not learn them while they are there (the default waits 10 s)."""
+    walker = Mover(100, 60, 12, 30, vx=0.1, level=90, first=WARMUP + 2)
+    frames = run([walker], 230)
+    for i in range(walker.first, 230):
+        assert len(frames[i]) == 1 and near(frames[i][0].box, walker.box(i)), (i, frames[i])

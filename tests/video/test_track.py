@@ -290,3 +290,15 @@ def test_the_two_halves_of_a_fast_car_merging_are_not_a_crossing() -> None:
         tracker.update([Detection(i, i / FPS, jitter(b, rng)) for b in boxes], i / FPS, i)
     covered = {p.frame for t in tracker.finish() for p in t.points if p.box.w > 50 * SCALE}
     assert len(covered & set(range(car.first, car.last + 1))) >= 10
+
+
+def test_someone_lingering_for_seconds_is_kept_but_a_still_blob_is_not() -> None:
+    """A track followed for `long_s` needs to travel only `long_travel` box sizes: someone
+    lingering at a parked car moves little for a long time; a blob that does not move at all
+    (a ghost, a lamp) is still dropped."""
+    frames = int(8 * FPS)
+    lingering = Mover(100, 80, 8, 20, vx=0.012, first=0, last=frames)  # 0.12 px/s … 0.2 sizes
+    still = Mover(200, 80, 8, 20, vx=0.0, first=0, last=frames)
+    tracks = track([lingering, still], frames + 30, seed=3)
+    assert len(tracks) == 1
+    assert_follows(tracks[0], lingering)
