@@ -191,10 +191,11 @@ class MotionDetector:
         swamp its body), the halo is light: its edges look like texture but are not objects."""
         bright = _above(diff, self.config.halo_level)
         count, labels = cv2.connectedComponents(bright, connectivity=8)
-        lit = np.zeros(count, np.uint8)
-        lit[np.unique(labels[glow > 0])] = 255
+        lit = np.zeros(max(count, 256), np.uint8)
+        lit[labels[glow > 0]] = 255
         lit[0] = 0
-        return cv2.bitwise_and(lit[labels], cv2.bitwise_not(glow))
+        halo = cv2.LUT(labels.astype(np.uint8), lit[:256]) if count <= 256 else lit[labels]
+        return cv2.bitwise_and(halo, cv2.bitwise_not(glow))
 
     def _learn(self, gray: FloatImage, square: FloatImage, mask: Mask) -> None:
         """Still pixels update mean and noise; moving pixels are left alone (no trails behind
@@ -208,7 +209,8 @@ class MotionDetector:
         drift = _above(cv2.absdiff(gray, self._held), tolerance)
         steady = cv2.bitwise_and(mask, cv2.bitwise_not(drift))
         self._age = cv2.bitwise_and(cv2.add(self._age, self._one), steady)
-        np.copyto(self._held, gray, where=self._age == 0)
+        fresh = cv2.bitwise_not(_above(self._age, 0))
+        self._held = np.asarray(cv2.copyTo(gray, fresh, self._held), dtype=np.float32)
         still = cv2.bitwise_not(mask)
         cv2.accumulateWeighted(gray, self._mean, self.config.learning_rate, mask=still)
         cv2.accumulateWeighted(square, self._var, 1.0 / self.config.noise_history, mask=still)
