@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/video_scan.py                   # all three parts
     .venv/bin/python bench/video_scan.py --only throughput --hours 1
+    .venv/bin/python bench/video_scan.py --only demo --misses  # and list each missed passer
 
 1. Throughput on ≥ 1 footage-hour of 1080p25 H.264 night footage (rendered once, cached under
    .cache/bench): footage-hours per wall-minute of `precinct video scan`, and of
@@ -183,12 +184,15 @@ def demo_quality(args: argparse.Namespace) -> None:
         }
         run = index_files(items_of(truth), args.workers, Path(tmp), calibrations=cameras)
         total, lenient, matrix = Scores(), Scores(), Counter[tuple[str, str]]()
+        misses: list[str] = []
         for f in truth.files:
             passers = [truth_labelled(p) for p in truth.passers if p.camera == f.camera]
             found = tracks_of(run, f.file)
             _add(total, score(passers, found))
-            _add(lenient, score(passers, found, min_frames=spec.fps))
+            seen = score(passers, found, min_frames=spec.fps)
+            _add(lenient, seen)
             matrix += confusion(passers, found, min_frames=spec.fps)
+            misses += [_miss_row(f.camera, p, found) for p in passers if p.id in seen.missed]
     s = run.summary
     print(
         f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
@@ -198,6 +202,12 @@ def demo_quality(args: argparse.Namespace) -> None:
     print_scores(f"demo night ({len(truth.files)} cameras), ≥ half of each passer", total)
     print_scores("demo night, ≥ 1 s of each passer", lenient)
     print_confusion(matrix)
+    if args.misses:
+        print(
+            "passers missed (≥ 1 s line): camera id class frames, median box w×h (px), "
+            "frames covered at IoU ≥ 0.3 / overlapped at all, tracks overlapping"
+        )
+        print("\n".join(misses) or "    none")
 
 
 def confusion(
@@ -222,6 +232,20 @@ def print_confusion(matrix: Counter[tuple[str, str]]) -> None:
     print("    " + " " * 8 + " ".join(f"{c:>7}" for c in classes))
     for truth in classes[:3]:
         print(f"    {truth:<8} " + " ".join(f"{matrix[(truth, c)]:>7}" for c in classes))
+
+
+def _miss_row(camera: str, passer: Labelled, found: list[Labelled]) -> str:
+    """One missed passer: what a reader needs to tell a hidden passer from a tracker's slip."""
+    boxes = list(passer.boxes.values())
+    covered = {f for t in found for f in overlap_frames(passer, t, 0.3)}
+    touched = {f for t in found for f in overlap_frames(passer, t, 1e-9)}
+    near = sorted(t.id for t in found if overlap_frames(passer, t, 1e-9))
+    w = sorted(b.w for b in boxes)[len(boxes) // 2]
+    h = sorted(b.h for b in boxes)[len(boxes) // 2]
+    return (
+        f"    {camera} #{passer.id:<3} {passer.label or '?':<8} {len(boxes):5d} frames  "
+        f"{w:4.0f}×{h:<4.0f} covered {len(covered):4d} / {len(touched):4d}  tracks {near[:6]}"
+    )
 
 
 def on_screen(truth: FootageTruth) -> float:
@@ -285,6 +309,7 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--demo-scale", type=float, default=1.0)
+    parser.add_argument("--misses", action="store_true", help="demo: list every missed passer")
     args = parser.parse_args()
     parts = {"throughput": throughput, "demo": demo_quality, "pets": pets_quality}
     for name, part in parts.items():

@@ -15,7 +15,11 @@ and easier to steer):
   scene has changed for good and the background is learnt again;
 - the background starts as the per-pixel median of `warmup_frames` frames, so objects passing
   meanwhile leave no ghost; moving pixels are not learnt (no trails), unless they keep moving
-  for `absorb_frames` (a car that parked, or the ghost of one that left);
+  at a steady level for `absorb_frames` (a car that parked, or the ghost of one that left;
+  not the slow swell of glare ahead of a crawling car, which would leave a ghost trail);
+- a patch brighter than the background by `glow_level` is a lamp facing the camera (an
+  oncoming car is its headlights): it is kept whatever its texture, while the glare connected
+  to it (down to `halo_level`: the halo, the beam on the road) is light, never object;
 - opening removes speckle, closing fills holes, tiny blobs are dropped and the fragments of one
   object (head and legs, a car split by a reflection) are merged when their boxes are close.
 """
@@ -50,12 +54,15 @@ class MotionConfig:
     max_foreground_frac: float = 0.25  # above this moving share a frame is a global change,
     max_skipped_frames: int = 12  # skipped; after this many in a row the scene is learnt again
     max_gap: float = 2.0  # seconds between frames beyond which a new span starts (reset)
-    absorb_frames: int = 100  # a pixel moving this long joins the background (≤ 254) ...
+    absorb_frames: int = 250  # a pixel moving this long (10 s) joins the background (≤ 254) ...
     absorb_rate: float = 0.1  # ... at this rate per frame
+    absorb_tolerance: float = 12.0  # ... if it stays within this many grey levels meanwhile
     compensate_brightness: bool = True  # subtract the frame's median difference
     light_sigma: float = 1.5  # smooth brightening (glare, headlight cones) is told apart from ...
     light_texture: float = 4.0  # ... objects by detail: |diff − blur(diff)| above this (grey)
     light_noise_sigmas: float = 3.5  # ... and above this many sigmas of the pixel's noise
+    glow_level: float = 100.0  # brighter than the background by this: a lamp facing the camera,
+    halo_level: float = 30.0  # … and the brightening around it down to this is its glare (0: off)
     blur: int = 3  # box-blur kernel (pixels); 1 = none
     open_size: int = 3  # morphological opening kernel (removes speckle)
     close_size: int = 5  # morphological closing kernel (fills holes)
@@ -78,6 +85,7 @@ class MotionDetector:
         self._mean: FloatImage | None = None
         self._var: FloatImage | None = None
         self._age: Mask | None = None  # consecutive frames each pixel has been moving (≤ 255)
+        self._held: FloatImage | None = None  # … at about this grey level
         self._one: Mask = np.ones((1, 1), np.uint8)
         self._near = np.ones((3, 3), np.uint8)
         self._floor = np.float32(self.config.threshold**2)
@@ -144,6 +152,7 @@ class MotionDetector:
         self._mean = mean
         self._var = np.clip(spread, floor / 4, self.config.max_noise_sigma**2).astype(np.float32)
         self._age = np.zeros(gray.shape, np.uint8)
+        self._held = mean.copy()
         self._one = np.ones(gray.shape, np.uint8)
         self._warmup = []
 
@@ -170,14 +179,38 @@ class MotionDetector:
         limit = np.maximum(self._var * np.float32(self.config.light_noise_sigmas**2), self._light)
         textured = cv2.bitwise_and(mask, cv2.compare(detail * detail, limit, cv2.CMP_GT))
         darker = cv2.bitwise_and(mask, np.less(diff, 0).view(np.uint8) * np.uint8(255))
-        return cv2.bitwise_and(mask, cv2.bitwise_or(darker, cv2.dilate(textured, self._near)))
+        glow = cv2.bitwise_and(mask, _above(diff, self.config.glow_level))
+        if self.config.halo_level > 0 and cv2.countNonZero(glow):
+            textured = cv2.bitwise_and(textured, cv2.bitwise_not(self._halo(diff, glow)))
+        shapes = cv2.bitwise_or(darker, cv2.dilate(textured, self._near))
+        return cv2.bitwise_and(mask, cv2.bitwise_or(shapes, glow))
+
+    def _halo(self, diff: FloatImage, glow: Mask) -> Mask:
+        """The brightening connected to a glowing core (`glow_level`): the glare around an
+        oncoming car's lamps, the beam on the road ahead of it. The core is the car (its lamps
+        swamp its body), the halo is light: its edges look like texture but are not objects."""
+        bright = _above(diff, self.config.halo_level)
+        count, labels = cv2.connectedComponents(bright, connectivity=8)
+        lit = np.zeros(max(count, 256), np.uint8)
+        lit[labels[glow > 0]] = 255
+        lit[0] = 0
+        halo = cv2.LUT(labels.astype(np.uint8), lit[:256]) if count <= 256 else lit[labels]
+        return cv2.bitwise_and(halo, cv2.bitwise_not(glow))
 
     def _learn(self, gray: FloatImage, square: FloatImage, mask: Mask) -> None:
         """Still pixels update mean and noise; moving pixels are left alone (no trails behind
-        bright objects) unless they have been moving for `absorb_frames` (a car that parked, a
-        ghost where one left), which are then absorbed fast."""
+        bright objects) unless they have been moving *at a steady level* for `absorb_frames` (a
+        car that parked, a ghost where one left), which are then absorbed fast. A pixel whose
+        level drifts (the glare of a car crawling towards the camera swells for seconds) starts
+        counting again, so passing light is not learnt (it would leave a ghost trail)."""
         assert self._mean is not None and self._var is not None and self._age is not None
-        self._age = cv2.bitwise_and(cv2.add(self._age, self._one), mask)
+        assert self._held is not None
+        tolerance = self.config.absorb_tolerance
+        drift = _above(cv2.absdiff(gray, self._held), tolerance)
+        steady = cv2.bitwise_and(mask, cv2.bitwise_not(drift))
+        self._age = cv2.bitwise_and(cv2.add(self._age, self._one), steady)
+        fresh = cv2.bitwise_not(_above(self._age, 0))
+        self._held = np.asarray(cv2.copyTo(gray, fresh, self._held), dtype=np.float32)
         still = cv2.bitwise_not(mask)
         cv2.accumulateWeighted(gray, self._mean, self.config.learning_rate, mask=still)
         cv2.accumulateWeighted(square, self._var, 1.0 / self.config.noise_history, mask=still)
@@ -196,6 +229,11 @@ class MotionDetector:
         rects = [r for r in rects if r[4] >= min_area]
         distance = self.config.merge_distance_frac * mask.shape[1]
         return merge_rects(rects, distance, self.config.merge_relative)
+
+
+def _above(image: FloatImage | MatLike, level: float) -> Mask:
+    """255 where the image exceeds `level`."""
+    return np.greater(image, level).view(np.uint8) * np.uint8(255)
 
 
 def _rect(mask: Mask, x: int, y: int, w: int, h: int) -> Rect:

@@ -16,11 +16,14 @@ confirmed tracks, numbered in order of their first frame.
 - Crossings: a blob that covers half or more of the predicted boxes of two confirmed tracks moving
   apart (two people passing merge into one blob) updates none of them; they coast on their
   predictions, count as seen while the blob covers them, and pick up their own blobs when these
-  separate. Tracks moving together (fragments of one object) may share a blob as usual.
+  separate. Tracks moving together (fragments of one object) may share a blob as usual, and a
+  blob far larger than the tracks' union (`crossing_cover`) is something new, not a crossing.
 - Gaps: frames without a matched detection (missed or merged blobs) are LEFT OUT of the track's
   points; a track's points are the filtered boxes at the frames where it was matched.
 - Kept tracks have at least `min_points` points, last `min_duration` seconds and travel
-  `min_travel` box sizes (flickering lamps and swaying branches stay put and are dropped); a
+  `min_travel` box sizes (flickering lamps and swaying branches stay put and are dropped), or
+  `long_travel` for a track followed `long_s` whose smoothed path stands out from its jitter
+  (someone lingering at a parked car; a lamp's flicker only wanders); a
   track briefer than `brief_s` must travel `brief_travel` box sizes (persistence: a small blob
   counts when it is followed for a while, so the motion stage may accept small blobs without
   keeping every flicker of a lamp or fragment of glare).
@@ -39,6 +42,8 @@ from precinct.video.types import Box, Detection, Track, TrackPoint
 Vector = NDArray[np.float64]
 Matrix = NDArray[np.float64]
 INFEASIBLE = 1e6
+SMOOTH_POINTS = 25
+"""Points averaged when a long, slow track's travel is measured (a second at 25 fps)."""
 
 
 @dataclass
@@ -50,11 +55,16 @@ class TrackerConfig:
     min_travel: float = 0.5  # ... and its centre moves at least this many box sizes
     brief_s: float = 1.0  # a track shorter than this (lamp flicker, a glare fragment) is kept
     brief_travel: float = 1.0  # ... only if it crosses this many box sizes (a fast passer)
+    long_s: float = 5.0  # a track followed this long needs to travel only ...
+    long_travel: float = 0.1  # ... this many box sizes, smoothed (someone lingering at a car),
+    long_significance: float = 15.0  # ... and this many times its smoothed jitter
     gate_sigmas: float = 3.0  # Mahalanobis gate on the predicted centre
     iou_accept: float = 0.5  # a pair with at least this IoU is feasible whatever the distance
     iou_weight: float = 0.5  # cost = w × (1 − IoU) + (1 − w) × distance / gate
     max_size_ratio: float = 3.0  # width or height may change at most this factor per match
     crossing_speed: float = 0.3  # tracks moving apart this fast (box sizes/s) share no blob
+    crossing_cover: float = 1.5  # ... unless it is over this many times their boxes' union
+    crossing_relative: float = 0.5  # ... and unless that is under this share of their speed
     measure_noise: float = 0.15  # std of a measured centre or side, in box sizes
     accel_noise: float = 3.0  # std of acceleration, box sizes per second²
     init_speed: float = 20.0  # std of a new track's unknown speed, box sizes per second
@@ -161,20 +171,36 @@ class Tracker:
         free: list[Detection] = []
         for det in detections:
             covered = np.flatnonzero(_intersections(det.box, predicted) >= 0.5 * _areas(predicted))
-            crossing = [confirmed[k] for k in covered] if len(covered) > 1 else []
-            if crossing and self._apart(crossing):
+            crossing = _wholes([confirmed[k] for k in covered]) if len(covered) > 1 else []
+            if len(crossing) > 1 and self._apart(crossing) and self._explains(det.box, crossing):
                 for live in crossing:
                     live.last_seen = t
             else:
                 free.append(det)
         return free
 
+    def _explains(self, blob: Box, lives: list[_Live]) -> bool:
+        """Whether the tracks' predicted boxes explain the blob: a crossing's blob is about
+        their union. A far larger one is something new that covers them (a car entering over
+        the fragments of its own first frames), and must be free to start its own track."""
+        boxes = [live.kalman.box for live in lives]
+        x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
+        x1, y1 = max(b.x + b.w for b in boxes), max(b.y + b.h for b in boxes)
+        return blob.area <= self.config.crossing_cover * (x1 - x0) * (y1 - y0)
+
     def _apart(self, lives: list[_Live]) -> bool:
-        """Whether any two of the tracks move apart faster than `crossing_speed`."""
+        """Whether any two of the tracks move apart faster than `crossing_speed` box sizes per
+        second and than `crossing_relative` of the faster one's speed: the two halves of a fast
+        car differ by a few box sizes per second (their boxes grow as it enters), not by their
+        speed, as people crossing or overtaking do."""
         for i, a in enumerate(lives):
             for b in lives[i + 1 :]:
                 relative = float(np.hypot(*(a.kalman.x[4:6] - b.kalman.x[4:6])))
-                if relative > self.config.crossing_speed * min(a.kalman.size, b.kalman.size):
+                fastest = max(float(np.hypot(*live.kalman.x[4:6])) for live in (a, b))
+                size = min(a.kalman.size, b.kalman.size)
+                if relative > max(
+                    self.config.crossing_speed * size, self.config.crossing_relative * fastest
+                ):
                     return True
         return False
 
@@ -230,9 +256,41 @@ class Tracker:
         duration = points[-1].t - points[0].t if points else 0.0
         if len(points) < config.min_points or duration < config.min_duration:
             return False
-        travel = _travel(points) / _median_size(points)
-        brief = duration < config.brief_s
-        return travel >= (config.brief_travel if brief else config.min_travel)
+        size = _median_size(points)
+        travel = _travel(points) / size
+        if duration < config.brief_s:
+            return travel >= config.brief_travel
+        if duration >= config.long_s and travel < config.min_travel:
+            return self._lingers(points, size)
+        return travel >= config.min_travel
+
+    def _lingers(self, points: list[TrackPoint], size: float) -> bool:
+        """A long track that moved little: its path smoothed over `SMOOTH_POINTS` must span
+        `long_travel` box sizes and stand out from its own jitter (a lamp's flicker wanders a
+        few of its averaged jitters; a walker's steps, dozens)."""
+        if len(points) <= SMOOTH_POINTS:
+            return False
+        centres = np.array([(p.box.cx, p.box.cy) for p in points])
+        kernel = np.ones(SMOOTH_POINTS) / SMOOTH_POINTS
+        path = np.stack([np.convolve(c, kernel, mode="valid") for c in centres.T], axis=1)
+        extent = float(np.hypot(*(path.max(axis=0) - path.min(axis=0))))
+        half = SMOOTH_POINTS // 2
+        jitter = centres[half : half + len(path)] - path
+        noise = float(np.sqrt((jitter**2).sum(axis=1).mean())) / np.sqrt(SMOOTH_POINTS)
+        config = self.config
+        return bool(extent >= max(config.long_travel * size, config.long_significance * noise))
+
+
+def _wholes(lives: list[_Live]) -> list[_Live]:
+    """The tracks that are not fragments of another: a box mostly inside one at least twice
+    its size is a piece of that object (an entering car's first blobs), not a second object."""
+    boxes = [live.kalman.box for live in lives]
+    predicted = _boxes(boxes)
+    inside = [
+        (_intersections(box, predicted) >= 0.8 * box.area) & (_areas(predicted) >= 2 * box.area)
+        for box in boxes
+    ]
+    return [live for live, within in zip(lives, inside, strict=True) if not within.any()]
 
 
 def _boxes(boxes: list[Box]) -> Matrix:

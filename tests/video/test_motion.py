@@ -251,3 +251,69 @@ def test_merge_rects_joins_close_fragments_only() -> None:
     rects = merge_rects([*chain, far], 4.0, 0.25)
     assert sorted(rects) == [(0, 0, 50, 30, 420), far]
     assert len(merge_rects([(0, 0, 10, 10, 100), (0, 16, 10, 30, 170)], 4.0, 0.25)) == 2
+
+
+def glare(x: float, y: float, peak: float, sigma: float) -> np.ndarray:
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    return peak * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * sigma**2))
+
+
+def test_slow_passing_glare_is_not_learnt_and_leaves_no_ghost_trail() -> None:
+    """Glare that crawls across the road (a far car's lamps) keeps pixels moving for longer
+    than `absorb_frames`, but never at a steady level: learning it would leave a dark ghost
+    trail behind it, found as objects."""
+    rng = np.random.default_rng(8)
+    detector = MotionDetector(MotionConfig(absorb_frames=20))
+    behind = []
+    for i in range(160):
+        frame = render(rng, i, [])
+        x = 60 + 0.8 * (i - WARMUP)
+        if WARMUP <= i < 130:
+            lit = frame.image[:, :, 0] + glare(x, 90, 90, 10)
+            frame.image[:] = np.clip(lit, 0, 255).astype(np.uint8)[:, :, None]
+        found = [d.box.scaled(1 / SCALE) for d in detector.detect(frame)]
+        behind += [b for b in found if i >= 130 or b.x + b.w < x - 25]
+    assert behind == []
+
+
+def test_parked_car_is_still_absorbed_at_a_steady_level() -> None:
+    config = MotionConfig(absorb_frames=20, absorb_tolerance=12)
+    rng = np.random.default_rng(4)
+    detector = MotionDetector(config)
+    parked = Mover(100, 60, 30, 15, level=150, first=WARMUP + 2)
+    counts = [len(detector.detect(render(rng, i, [parked]))) for i in range(80)]
+    assert counts[-10:] == [0] * 10
+
+
+def oncoming_ious(config: MotionConfig) -> list[float]:
+    """IoU of the box found on an oncoming car with its body: its lamps swamp its body in a
+    saturated patch (the car, 16×10 px) inside a wide glare."""
+    rng = np.random.default_rng(9)
+    detector = MotionDetector(config)
+    car = Mover(150, 60, 16, 10, vx=-1, vy=1, level=250, first=WARMUP + 2)
+    ious = []
+    for i in range(60):
+        frame = render(rng, i, [])
+        if i >= car.first:
+            b = car.box(i)
+            lit = frame.image[:, :, 0] + glare(b.cx, b.cy, 90, 9)
+            lit[int(b.y) : int(b.y + b.h), int(b.x) : int(b.x + b.w)] = 250
+            frame.image[:] = np.clip(lit, 0, 255).astype(np.uint8)[:, :, None]
+        found = [d.box.scaled(1 / SCALE) for d in detector.detect(frame)]
+        if i >= car.first:
+            assert len(found) == 1, (i, found)
+            ious.append(found[0].iou(car.box(i)))
+    return ious
+
+
+def test_an_oncoming_cars_box_is_its_glowing_body_not_its_glare() -> None:
+    assert min(oncoming_ious(MotionConfig())) >= 0.45  # 0.29 when glare counts as car
+
+
+def test_someone_lingering_is_not_absorbed_for_ten_seconds() -> None:
+    """A slow walker (a suspect checking parked cars) covers the same pixels for seconds: the
+    background must not learn them while they are there (the default waits 10 s)."""
+    walker = Mover(100, 60, 12, 30, vx=0.1, level=90, first=WARMUP + 2)
+    frames = run([walker], 230)
+    for i in range(walker.first, 230):
+        assert len(frames[i]) == 1 and near(frames[i][0].box, walker.box(i)), (i, frames[i])

@@ -257,3 +257,48 @@ def test_frames_to_tracks_two_people_crossing_and_a_car() -> None:
     assert_follows(starts_left[0], right, slack=3)
     assert_follows(starts_right[0], left, slack=3)
     assert abs(cars[0].points[0].frame - 40) <= 3
+
+
+def test_a_big_blob_over_two_fragments_moving_apart_starts_its_own_track() -> None:
+    """A car entering shows as two fragments (its front outruns its rear) that become
+    confirmed tracks moving apart; the whole car then covers both. That blob is not two
+    tracks crossing (it is far bigger than their union): the car gets its own track."""
+    rng = np.random.default_rng(0)
+    rear = Mover(20, 100, 10, 10, vx=2, first=0, last=9)
+    front = Mover(40, 100, 10, 10, vx=4, first=0, last=9)
+    car = Mover(10, 80, 120, 50, vx=3, first=10, last=40)
+    tracker = Tracker()
+    for i in range(50):
+        boxes = [m.box(i) for m in (rear, front, car) if m.seen(i)]
+        tracker.update([Detection(i, i / FPS, jitter(b, rng)) for b in boxes], i / FPS, i)
+    tracks = tracker.finish()
+    whole = [t for t in tracks if t.points[0].box.w > 60 * SCALE]
+    assert len(whole) == 1
+    assert_follows(whole[0], car)
+
+
+def test_the_two_halves_of_a_fast_car_merging_are_not_a_crossing() -> None:
+    """A fast car's halves are found apart at first (their speeds differ a little as the car
+    enters) and then as one blob: that blob is the car, followed by a track."""
+    rng = np.random.default_rng(1)
+    rear = Mover(0, 120, 20, 12, vx=12, first=0, last=8)
+    front = Mover(30, 120, 20, 12, vx=14, first=0, last=8)
+    car = Mover(108, 120, 70, 12, vx=13, first=9, last=20)
+    tracker = Tracker()
+    for i in range(30):
+        boxes = [m.box(i) for m in (rear, front, car) if m.seen(i)]
+        tracker.update([Detection(i, i / FPS, jitter(b, rng)) for b in boxes], i / FPS, i)
+    covered = {p.frame for t in tracker.finish() for p in t.points if p.box.w > 50 * SCALE}
+    assert len(covered & set(range(car.first, car.last + 1))) >= 10
+
+
+def test_someone_lingering_for_seconds_is_kept_but_a_still_blob_is_not() -> None:
+    """A track followed for `long_s` needs to travel only `long_travel` box sizes: someone
+    lingering at a parked car moves little for a long time; a blob that does not move at all
+    (a ghost, a lamp) is still dropped."""
+    frames = int(8 * FPS)
+    lingering = Mover(100, 80, 8, 20, vx=0.012, first=0, last=frames)  # 0.12 px/s … 0.2 sizes
+    still = Mover(200, 80, 8, 20, vx=0.0, first=0, last=frames)
+    tracks = track([lingering, still], frames + 30, seed=3)
+    assert len(tracks) == 1
+    assert_follows(tracks[0], lingering)
