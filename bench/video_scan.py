@@ -83,9 +83,12 @@ def rate(footage_s: float, wall_s: float) -> float:
     return (footage_s / 3600.0) / (wall_s / 60.0)
 
 
+FAST = TriageConfig(keyframe_check=False)
 TRIAGES = {
-    "thorough": ScanConfig(),
-    "fast": ScanConfig(triage=TriageConfig(keyframe_check=False)),
+    "thorough": ScanConfig(sampling="full"),
+    "fast": ScanConfig(sampling="full", triage=FAST),
+    "thorough --sampling burst": ScanConfig(sampling="burst"),
+    "fast --sampling burst": ScanConfig(sampling="burst", triage=FAST),
 }
 
 
@@ -165,7 +168,8 @@ def demo_quality(args: argparse.Namespace) -> None:
     folder = ROOT / ".cache" / "bench" / f"demo-night-{args.demo_scale}"
     truth = render_once(spec, folder)
     with tempfile.TemporaryDirectory() as tmp:
-        run = index_files(items_of(truth), args.workers, Path(tmp))
+        config = ScanConfig(sampling=args.sampling) if args.sampling else None
+        run = index_files(items_of(truth), args.workers, Path(tmp), config)
         total, lenient = Scores(), Scores()
         for f in truth.files:
             passers = [truth_labelled(p) for p in truth.passers if p.camera == f.camera]
@@ -173,6 +177,7 @@ def demo_quality(args: argparse.Namespace) -> None:
             _add(total, score(passers, found))
             _add(lenient, score(passers, found, min_frames=spec.fps))
     s = run.summary
+    print(f"demo night: --sampling {args.sampling or ScanConfig().sampling} (default engine)")
     print(
         f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
         f"footage-min active (passers are on screen {on_screen(truth):.1%} of it); "
@@ -234,6 +239,7 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--demo-scale", type=float, default=1.0)
+    parser.add_argument("--sampling", choices=("full", "burst"), default=None)
     args = parser.parse_args()
     parts = {"throughput": throughput, "demo": demo_quality, "pets": pets_quality}
     for name, part in parts.items():

@@ -10,14 +10,14 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video import decode, features
+from precinct.video import bursts, decode, features, link
 from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
@@ -28,6 +28,7 @@ from precinct.video.classify import (
     square_crop,
     ssdlite_model,
 )
+from precinct.video.harvest import CropHarvest
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
 from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
@@ -54,6 +55,15 @@ class ScanConfig:
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     triage: TriageConfig = field(default_factory=TriageConfig)
     busy: BusyConfig = field(default_factory=BusyConfig)
+    sampling: str = "full"  # "burst": the first `burst_s` of each active GOP (see `bursts`)
+    burst_s: float = 0.4  # seconds decoded after each keyframe of an active GOP
+    burst_probe_s: float = 0.2  # … and on while something new has an unknown course
+    burst_coast_s: float = 2.5  # a track unseen this long ends (it coasts across the gaps)
+    burst_extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share
+
+    def __post_init__(self) -> None:
+        if self.sampling not in SAMPLINGS:
+            raise ValueError(f"sampling must be one of {', '.join(SAMPLINGS)}: {self.sampling!r}")
 
     def engine_id(self) -> str:
         text = json.dumps(asdict(self), sort_keys=True, default=str)
@@ -63,7 +73,7 @@ class ScanConfig:
 @dataclass(frozen=True)
 class ScannedTrack:
     summary: TrackSummary
-    boxes: NDArray[np.float32]  # rows: frame (0-based), left, top, width, height
+    boxes: NDArray[np.float32]  # rows: frame (0-based), left, top, width, height, weight
     crop_jpeg: bytes | None
     crop_frame: int | None
 
@@ -75,6 +85,17 @@ class TrackCrops:
 
     tight: list[Crop] = field(default_factory=list)
     context: list[Crop] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A track ready to classify: observed points (summary), the points its shape is judged
+    on (dense, when sampled), its stored boxes and its crops."""
+
+    track: Track
+    shape: Track
+    boxes: NDArray[np.float32]
+    crops: TrackCrops
 
 
 @dataclass
@@ -103,9 +124,7 @@ class _Clock:
             self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - started
 
 
-def track_boxes(track: Track) -> NDArray[np.float32]:
-    rows = [(p.frame, p.box.x, p.box.y, p.box.w, p.box.h) for p in track.points]
-    return np.asarray(rows, dtype=np.float32).reshape(-1, 5)
+SAMPLINGS = ("full", "burst")
 
 
 def crop_candidates(
@@ -208,12 +227,19 @@ class Scanner:
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
             spans = self._guard_busy(path, triage)
-        tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
         size = decode.video_size(path)
-        with clock.stage("crops"):
-            crops = self._crops(path, tracks, size, keyframes)
+        if self.config.sampling == "burst":
+            harvest = CropHarvest(self.config.crop_candidates, size)
+            tracks, seen = self._sampled_pass(path, spans, clock, harvest)
+            decoded = len(seen)
+            prepared = [self._sampled(t, seen, size, harvest) for t in tracks]
+        else:
+            tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
+            with clock.stage("crops"):
+                crops = self._crops(path, tracks, size, keyframes)
+            prepared = [_Prepared(t, t, link.observed_boxes(t), crops[t.track_id]) for t in tracks]
         with clock.stage("classify"):
-            scanned = [self._finish(t, crops[t.track_id], size) for t in tracks]
+            scanned = [self._finish(p, size) for p in prepared]
         return ScanOutcome(
             path=str(path),
             duration_s=triage.duration,
@@ -235,8 +261,7 @@ class Scanner:
     def _detail_pass(
         self, path: Path, spans: Sequence[Span], clock: _Clock
     ) -> tuple[list[Track], int, list[int]]:
-        motion = MotionDetector(self.config.motion)
-        tracker = Tracker(self.config.tracker)
+        motion, tracker = MotionDetector(self.config.motion), Tracker(self.config.tracker)
         decoded, keyframes = 0, set[int]()
         frames = decode.iter_frames(
             path, spans, self.config.width, self.config.step, grey=True, keyframes=keyframes
@@ -252,6 +277,56 @@ class Scanner:
             with clock.stage("track"):
                 tracker.update(detections, frame.t, frame.index)
         return tracker.finish(), decoded, sorted(keyframes)
+
+    def _sampled_pass(
+        self, path: Path, spans: Sequence[Span], clock: _Clock, harvest: CropHarvest
+    ) -> tuple[list[Track], list[int]]:
+        """Bursts at the start of each active GOP; crops are taken on the way (`harvest`).
+        Returns the tracks and the indices of the frames decoded (in order)."""
+        motion, tracker = MotionDetector(self.config.motion), Tracker(self._tracker_config())
+        control = bursts.BurstControl(
+            harvest.size,
+            self.config.burst_s,
+            self.config.burst_probe_s,
+            self.config.burst_extend_share,
+        )
+        seen: list[int] = []
+        samples = bursts.iter_bursts(path, spans, control, self.config.width)
+        while True:
+            with clock.stage("decode"):
+                sample = next(samples, None)
+            if sample is None:
+                break
+            seen.append(sample.frame.index)
+            with clock.stage("motion"):
+                detections = motion.detect(sample.frame)
+            with clock.stage("track"):
+                tracker.update(detections, sample.frame.t, sample.frame.index)
+                movers = tracker.movers()
+                control.extend = bursts.needs_more(movers, control, sample.frame.t)
+            with clock.stage("crops"):
+                harvest.offer(movers, sample.frame.index, sample.picture)
+        return tracker.finish(), seen
+
+    def _tracker_config(self) -> TrackerConfig:
+        """Sampled, a track must outlive the gap between two bursts."""
+        config = self.config.tracker
+        if self.config.sampling != "burst":
+            return config
+        return replace(config, max_missed=max(config.max_missed, self.config.burst_coast_s))
+
+    def _sampled(
+        self, track: Track, seen: list[int], size: tuple[int, int], harvest: CropHarvest
+    ) -> _Prepared:
+        """A sampled track: boxes interpolated across the gaps it was followed through and
+        continued to the edge where it came or left unseen; the dense track for its shape."""
+        gap = round(self.config.burst_coast_s * _fps(track))
+        shape = link.dense_track(track, gap)
+        ends = link.entry_and_exit(track, link.unseen_around(track, seen, size))
+        boxes = np.concatenate([link.interpolated_boxes(track, gap), ends])
+        boxes = boxes[np.argsort(boxes[:, 0], kind="stable")]
+        context = harvest.context(track.points) if self._verify(shape, size) else []
+        return _Prepared(track, shape, boxes, TrackCrops(harvest.tight(track.points), context))
 
     def _crops(
         self, path: Path, tracks: list[Track], size: tuple[int, int], keyframes: list[int]
@@ -273,15 +348,19 @@ class Scanner:
                     found.context += make_crops(track, {index: image}, context=True)
         return crops
 
-    def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
-        found = crops.tight
+    def _finish(self, prepared: _Prepared, size: tuple[int, int]) -> ScannedTrack:
+        found = prepared.crops.tight
         best = features.choose_best(found, frame_size=size) if found else None
-        object_class, confidence = self.classifier.classify(track, size, crops.context)
+        object_class, confidence = self.classifier.classify(
+            prepared.shape, size, prepared.crops.context
+        )
         colours = features.dominant_colours(best.image) if best is not None else ()
-        summary = features.summarise(track, object_class, confidence, colours, self.calibration)
+        summary = features.summarise(
+            prepared.track, object_class, confidence, colours, self.calibration
+        )
         return ScannedTrack(
             summary=summary,
-            boxes=track_boxes(track),
+            boxes=prepared.boxes,
             crop_jpeg=encode_jpeg(best.image) if best is not None else None,
             crop_frame=best.frame if best is not None else None,
         )
@@ -294,3 +373,11 @@ class Scanner:
         if self.config.verify_below > 1.0:
             return True
         return self.classifier.kinematic.classify(track, size)[1] < self.config.verify_below
+
+
+def _fps(track: Track) -> float:
+    """Frames per second, from the track's own frame numbers and times (25 if unknown)."""
+    first, last = track.points[0], track.points[-1]
+    if last.frame > first.frame and last.t > first.t:
+        return (last.frame - first.frame) / (last.t - first.t)
+    return 25.0

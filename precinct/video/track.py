@@ -29,6 +29,7 @@ confirmed tracks, numbered in order of their first frame.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -107,6 +108,14 @@ class KalmanBox:
         return np.eye(4) * (self.config.measure_noise * self.size) ** 2
 
 
+class Mover(NamedTuple):
+    points: list[TrackPoint]
+    box: Box  # the filter's current box
+    vx: float  # px/s
+    vy: float
+    confirmed: bool
+
+
 @dataclass
 class _Live:
     """A track being followed: its filter, its state time, and the points seen so far."""
@@ -149,6 +158,14 @@ class Tracker:
         tracks = [Track(self._next_id + i, live.points) for i, live in enumerate(kept)]
         self._next_id += len(tracks)
         return tracks
+
+    def movers(self) -> list[Mover]:
+        """Live tracks (for a sampling decoder and online crops; `points` is the list the
+        finished `Track` will hold)."""
+        return [
+            Mover(live.points, live.kalman.box, *_velocity(live), live.confirmed)
+            for live in self._live
+        ]
 
     def _set_aside_crossings(self, detections: list[Detection], t: float) -> list[Detection]:
         """Set aside blobs covering half or more of the predicted boxes of confirmed tracks that
@@ -233,6 +250,10 @@ class Tracker:
         travel = _travel(points) / _median_size(points)
         brief = duration < config.brief_s
         return travel >= (config.brief_travel if brief else config.min_travel)
+
+
+def _velocity(live: _Live) -> tuple[float, float]:
+    return float(live.kalman.x[4]), float(live.kalman.x[5])
 
 
 def _boxes(boxes: list[Box]) -> Matrix:
