@@ -9,8 +9,10 @@ ask for more through `BurstControl.extend` (a fast mover that would cross much o
 unseen before the next burst): the decoder then goes on through the GOP's tail while it stays
 set. Packets are demuxed in order and only those wanted are decoded, so there is no seeking.
 
-Streams with B-frames (decode order differs from display order, B-frames may be references)
-are decoded whole inside the active GOPs, as are GOPs the consumer extends.
+Streams with B-frames: packets come in decode order, so stopping at the first packet past
+the burst drops everything after it in decode order (nothing decoded refers to them); after a
+skipped tail, frames shown before the new keyframe are dropped (in an open GOP they would
+refer to the skipped tail).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ class _Gop:
     key_t: float = -1.0
     active: bool = False
     decoding: bool = False  # False once the GOP's tail is being skipped
-    whole: bool = False  # decode active GOPs whole (streams with B-frames)
+    sent_until: float = -1.0  # the latest time of a packet handed to the decoder
+    unsafe: tuple[float, float] = (0.0, 0.0)  # frames shown in between refer to skipped ones
 
 
 def iter_bursts(
@@ -84,11 +87,11 @@ def iter_bursts(
         return
     with reading(path) as reader:
         size = _Size.reduced(reader.stream, width)
-        gop = _Gop(whole=bool(reader.stream.codec_context.has_b_frames))
+        gop = _Gop()
         try:
             for packet in reader.container.demux(reader.stream):
                 if packet.pts is None or _wanted(packet, reader.clock, gop, merged, control):
-                    yield from _decoded(reader, packet, size, keyframes)
+                    yield from _decoded(reader, packet, size, keyframes, gop.unsafe)
         except av.error.FFmpegError as exc:
             reader.stop(exc)
 
@@ -97,21 +100,28 @@ def _wanted(
     packet: av.Packet[Any], clock: Clock, gop: _Gop, spans: list[Span], control: BurstControl
 ) -> bool:
     """Whether to decode this packet: the keyframe of an active GOP, the frames of its burst,
-    and its tail while the consumer asks for it (all of it for streams with B-frames)."""
+    and its tail while the consumer asks for it."""
     assert packet.pts is not None
     t = clock.seconds(packet.pts)
     if packet.is_keyframe:
         if 0 <= gop.key_t < t:
             control.gop_s = t - gop.key_t
+        if not (gop.active and gop.decoding):
+            gop.unsafe = (gop.sent_until, t)  # open GOPs: leading frames refer to the skipped
         gop.key_t, gop.decoding, control.extend, control.key_t = t, True, False, t
         gop.active = _meets(spans, t, t + control.gop_s)
-        return gop.active
+        return gop.active and _sent(gop, t)
     if not (gop.active and gop.decoding):
         return False
-    if gop.whole or control.extend or t - gop.key_t < control.burst_s - 0.5 / clock.fps:
-        return True
+    if control.extend or t - gop.key_t < control.burst_s - 0.5 / clock.fps:
+        return _sent(gop, t)
     gop.decoding = False  # once a frame is skipped, the rest of the GOP cannot be decoded
     return False
+
+
+def _sent(gop: _Gop, t: float) -> bool:
+    gop.sent_until = max(gop.sent_until, t)
+    return True
 
 
 def _meets(spans: list[Span], start: float, end: float) -> bool:
@@ -119,12 +129,18 @@ def _meets(spans: list[Span], start: float, end: float) -> bool:
 
 
 def _decoded(
-    reader: Reader, packet: av.Packet[Any], size: _Size, keyframes: set[int] | None
+    reader: Reader,
+    packet: av.Packet[Any],
+    size: _Size,
+    keyframes: set[int] | None,
+    unsafe: tuple[float, float],
 ) -> Iterator[Sample]:
     for frame in reader.stream.decode(packet):
         if frame.pts is None:
             continue
         t = reader.clock.seconds(frame.pts)
+        if unsafe[0] < t < unsafe[1]:
+            continue
         index = reader.clock.index(t)
         if frame.key_frame and keyframes is not None:
             keyframes.add(index)
