@@ -4,7 +4,6 @@ crops → classes → summaries. Reads the file, touches no database (the index 
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import time
@@ -25,19 +24,16 @@ from precinct.video.classify import (
     Detector,
     OnnxDetector,
     PersonDetector,
-    square_crop,
     ssdlite_model,
 )
+from precinct.video.crops import TrackCrops, crop_candidates, make_crops
 from precinct.video.harvest import CropHarvest
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
 from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
-from precinct.video.types import Box, Calibration, Crop, Track, TrackPoint, TrackSummary
+from precinct.video.types import Calibration, Track, TrackSummary
 
 ENGINE_VERSION = "scan-1"
-EDGE_MARGIN_PX = 4
-NEAR_LARGEST = 0.8
-"""Crop candidates are frames where the track's box is at least this share of its largest."""
 
 
 @dataclass(frozen=True)
@@ -78,15 +74,6 @@ class ScannedTrack:
     crop_frame: int | None
 
 
-@dataclass
-class TrackCrops:
-    """A track's crops: tight ones (display, colours) and square ones with context around the
-    object (what the detector verifies, when it looks at this track)."""
-
-    tight: list[Crop] = field(default_factory=list)
-    context: list[Crop] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class _Prepared:
     """A track ready to classify: observed points (summary), the points its shape is judged
@@ -125,66 +112,6 @@ class _Clock:
 
 
 SAMPLINGS = ("full", "burst")
-
-
-def crop_candidates(
-    track: Track, size: tuple[int, int], count: int, keyframes: Sequence[int] = ()
-) -> list[int]:
-    """Frames where the track is largest and fully inside the picture (spread over the track).
-
-    With the sorted `keyframes` known, frames near the largest (`NEAR_LARGEST`) come first,
-    those fewest frames after a keyframe first: their full-resolution picture decodes
-    fewest frames (up to a GOP each, 50 at 25 fps)."""
-    inside = [
-        p for p in track.points if not features.touches_edge(p.box, size, EDGE_MARGIN_PX)
-    ] or track.points
-    largest = max(p.box.area for p in inside)
-
-    def rank(point: TrackPoint) -> tuple[bool, int, float]:
-        near = point.box.area >= NEAR_LARGEST * largest
-        return (not near, _lead(point.frame, keyframes) if near else 0, -point.box.area)
-
-    ranked = sorted(inside, key=rank)
-    chosen: list[int] = []
-    for point in ranked:
-        if all(abs(point.frame - other) > 5 for other in chosen):
-            chosen.append(point.frame)
-        if len(chosen) == count:
-            break
-    return chosen
-
-
-def _lead(frame: int, keyframes: Sequence[int]) -> int:
-    """Frames to decode from the last keyframe at or before `frame` (0 when none are known)."""
-    if not keyframes:
-        return 0
-    at = bisect.bisect_right(keyframes, frame)
-    return frame - keyframes[at - 1] if at else frame + 1
-
-
-def _cut(image: NDArray[np.uint8], box: Box, pad: float = 0.1) -> NDArray[np.uint8]:
-    height, width = image.shape[:2]
-    x0 = int(max(0, box.x - box.w * pad))
-    y0 = int(max(0, box.y - box.h * pad))
-    x1 = int(min(width, box.x + box.w * (1 + pad)))
-    y1 = int(min(height, box.y + box.h * (1 + pad)))
-    return image[y0 : max(y1, y0 + 1), x0 : max(x1, x0 + 1)].copy()
-
-
-def make_crops(
-    track: Track, frames: dict[int, NDArray[np.uint8]], context: bool = False
-) -> list[Crop]:
-    """Crops of the track at the given frames: tight (for display) or square with context
-    around the object (what a detector needs to recognise it)."""
-    by_frame = {p.frame: p for p in track.points}
-    crops = []
-    for index, image in frames.items():
-        point = by_frame.get(index)
-        if point is None:
-            continue
-        pixels = square_crop(image, point.box) if context else _cut(image, point.box)
-        crops.append(Crop(index, point.t, point.box, pixels, features.sharpness(pixels)))
-    return crops
 
 
 def build_classifier(config: ScanConfig, models_dir: Path) -> Classifier:
@@ -239,7 +166,7 @@ class Scanner:
                 crops = self._crops(path, tracks, size, keyframes)
             prepared = [_Prepared(t, t, link.observed_boxes(t), crops[t.track_id]) for t in tracks]
         with clock.stage("classify"):
-            scanned = [self._finish(p, size) for p in prepared]
+            scanned = [self._finish_prepared(p, size) for p in prepared]
         return ScanOutcome(
             path=str(path),
             duration_s=triage.duration,
@@ -348,7 +275,13 @@ class Scanner:
                     found.context += make_crops(track, {index: image}, context=True)
         return crops
 
-    def _finish(self, prepared: _Prepared, size: tuple[int, int]) -> ScannedTrack:
+    def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
+        """A fully decoded track: its observed boxes, judged on its own points."""
+        return self._finish_prepared(
+            _Prepared(track, track, link.observed_boxes(track), crops), size
+        )
+
+    def _finish_prepared(self, prepared: _Prepared, size: tuple[int, int]) -> ScannedTrack:
         found = prepared.crops.tight
         best = features.choose_best(found, frame_size=size) if found else None
         object_class, confidence = self.classifier.classify(
