@@ -3,7 +3,7 @@ span, decode the keyframe and the frames just after it, and skip the rest of the
 
 In H.264 without B-frames every P-frame is a reference for the next one, so the frames of a GOP
 cannot be thinned out: only its *tail* can be left undecoded (the next keyframe starts afresh).
-A burst of `burst_s` seconds (10 frames at 25 fps for 0.4 s) out of a 2 s GOP costs a fifth of
+A burst of `burst_s` seconds (15 frames at 25 fps for 0.6 s) out of a 2 s GOP costs under a third of
 its P-frames plus the keyframe; quiet GOPs are not even handed to the decoder. The consumer may
 ask for more through `BurstControl.extend` (a fast mover that would cross much of the picture
 unseen before the next burst): the decoder then goes on through the GOP's tail while it stays
@@ -41,7 +41,7 @@ class BurstControl:
     """Shared between the decoder (reads it) and the consumer (sets `extend`)."""
 
     size: tuple[int, int]  # the picture's width and height in source pixels
-    burst_s: float = 0.4
+    burst_s: float = 0.6
     probe_s: float = 0.2  # decode on this much while a new blob's course is unknown
     extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share unseen
     extend: bool = False

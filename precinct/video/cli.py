@@ -200,7 +200,7 @@ def scan_cmd(
     sampling: Annotated[
         Sampling,
         typer.Option(
-            help="full: every frame of the active spans; burst: the first 0.4 s after each "
+            help="full: every frame of the active spans; burst: the first 0.6 s after each "
             "keyframe of an active stretch (more when a fast mover is in view), boxes "
             "interpolated between bursts - about half the scan time, a few passers fewer."
         ),

@@ -52,7 +52,7 @@ class ScanConfig:
     triage: TriageConfig = field(default_factory=TriageConfig)
     busy: BusyConfig = field(default_factory=BusyConfig)
     sampling: str = "full"  # "burst": the first `burst_s` of each active GOP (see `bursts`)
-    burst_s: float = 0.4  # seconds decoded after each keyframe of an active GOP
+    burst_s: float = 0.6  # seconds decoded after each keyframe of an active GOP
     burst_probe_s: float = 0.2  # … and on while something new has an unknown course
     burst_coast_s: float = 2.5  # a track unseen this long ends (it coasts across the gaps)
     burst_extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share
