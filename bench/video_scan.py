@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/video_scan.py                   # all three parts
     .venv/bin/python bench/video_scan.py --only throughput --hours 1
+    .venv/bin/python bench/video_scan.py --only demo --sampling burst
 
 1. Throughput on ≥ 1 footage-hour of 1080p25 H.264 night footage (rendered once, cached under
    .cache/bench): footage-hours per wall-minute of `precinct video scan`, and of
@@ -177,7 +178,8 @@ def demo_quality(args: argparse.Namespace) -> None:
             _add(total, score(passers, found))
             _add(lenient, score(passers, found, min_frames=spec.fps))
     s = run.summary
-    print(f"demo night: --sampling {args.sampling or ScanConfig().sampling} (default engine)")
+    chosen = args.sampling or f"{ScanConfig().sampling} (the default)"
+    print(f"demo night: --sampling {chosen}")
     print(
         f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
         f"footage-min active (passers are on screen {on_screen(truth):.1%} of it); "
