@@ -3,6 +3,7 @@
     .venv/bin/python bench/video_scan.py                   # all three parts
     .venv/bin/python bench/video_scan.py --only throughput --hours 1
     .venv/bin/python bench/video_scan.py --only demo --misses  # and list each missed passer
+    .venv/bin/python bench/video_scan.py --only demo --sampling burst
 
 1. Throughput on ≥ 1 footage-hour of 1080p25 H.264 night footage (rendered once, cached under
    .cache/bench): footage-hours per wall-minute of `precinct video scan`, and of
@@ -96,9 +97,12 @@ def rate(footage_s: float, wall_s: float) -> float:
     return (footage_s / 3600.0) / (wall_s / 60.0)
 
 
+FAST = TriageConfig(keyframe_check=False)
 TRIAGES = {
-    "thorough": ScanConfig(),
-    "fast": ScanConfig(triage=TriageConfig(keyframe_check=False)),
+    "thorough": ScanConfig(sampling="full"),
+    "fast": ScanConfig(sampling="full", triage=FAST),
+    "thorough --sampling burst": ScanConfig(sampling="burst"),
+    "fast --sampling burst": ScanConfig(sampling="burst", triage=FAST),
 }
 
 
@@ -182,7 +186,8 @@ def demo_quality(args: argparse.Namespace) -> None:
         cameras = {
             f.camera: demo_calibration(f.camera, None, spec.width, spec.height) for f in truth.files
         }
-        run = index_files(items_of(truth), args.workers, Path(tmp), calibrations=cameras)
+        config = ScanConfig(sampling=args.sampling) if args.sampling else None
+        run = index_files(items_of(truth), args.workers, Path(tmp), config, calibrations=cameras)
         total, lenient, matrix = Scores(), Scores(), Counter[tuple[str, str]]()
         misses: list[str] = []
         for f in truth.files:
@@ -194,6 +199,8 @@ def demo_quality(args: argparse.Namespace) -> None:
             matrix += confusion(passers, found, min_frames=spec.fps)
             misses += [_miss_row(f.camera, p, found) for p in passers if p.id in seen.missed]
     s = run.summary
+    chosen = args.sampling or f"{ScanConfig().sampling} (the default)"
+    print(f"demo night: --sampling {chosen}")
     print(
         f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
         f"footage-min active (passers are on screen {on_screen(truth):.1%} of it); "
@@ -310,6 +317,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--demo-scale", type=float, default=1.0)
     parser.add_argument("--misses", action="store_true", help="demo: list every missed passer")
+    parser.add_argument("--sampling", choices=("full", "burst"), default=None)
     args = parser.parse_args()
     parts = {"throughput": throughput, "demo": demo_quality, "pets": pets_quality}
     for name, part in parts.items():

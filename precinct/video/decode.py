@@ -52,7 +52,7 @@ INTERPOLATION = "AREA"
 
 
 @dataclass(frozen=True)
-class _Clock:
+class Clock:
     """Timestamps of one stream: pts → seconds from the start → frame index, and back."""
 
     origin: int
@@ -60,7 +60,7 @@ class _Clock:
     fps: float
 
     @classmethod
-    def of(cls, stream: av.VideoStream) -> _Clock:
+    def of(cls, stream: av.VideoStream) -> Clock:
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         base = float(stream.time_base) if stream.time_base else 1 / 90000
         return cls(stream.start_time or 0, base, float(rate) if rate else 25.0)
@@ -76,22 +76,22 @@ class _Clock:
 
 
 @contextmanager
-def _reading(path: Path) -> Iterator[_Reader]:
+def reading(path: Path) -> Iterator[Reader]:
     with av.open(str(path)) as container:
         stream = video_stream(container, path)
         stream.thread_type = "AUTO"  # frame and slice threads
         stream.thread_count = THREADS
-        yield _Reader(container, stream, path)
+        yield Reader(container, stream, path)
 
 
-class _Reader:
+class Reader:
     """The decoded frames of one stream in order, with seeking and a one-frame push-back."""
 
     def __init__(
         self, container: av.container.InputContainer, stream: av.VideoStream, path: Path
     ) -> None:
         self.container, self.stream, self.path = container, stream, path
-        self.clock = _Clock.of(stream)
+        self.clock = Clock.of(stream)
         self.position = -np.inf  # t of the last frame read
         self.ended = False
         self.reformatter = VideoReformatter()  # keeps its scaler from frame to frame
@@ -106,7 +106,7 @@ class _Reader:
         try:
             self.container.seek(self.clock.pts(t), stream=self.stream, backward=True)
         except av.error.FFmpegError as exc:
-            self._stop(exc)
+            self.stop(exc)
 
     def next(self) -> tuple[float, av.VideoFrame] | None:
         if self._pending is not None:
@@ -133,7 +133,7 @@ class _Reader:
         except StopIteration:
             self.ended = True
         except av.error.FFmpegError as exc:
-            self._stop(exc)
+            self.stop(exc)
         return None
 
     def _decoded(self) -> Iterator[av.VideoFrame]:
@@ -141,7 +141,7 @@ class _Reader:
             self.stamps.packet(packet.dts)
             yield from packet.decode()
 
-    def _stop(self, exc: Exception) -> None:
+    def stop(self, exc: Exception) -> None:
         log.warning("%s: decoding stops at %.2f s (%s)", self.path.name, self.position, exc)
         self.ended = True
 
@@ -178,7 +178,7 @@ def iter_frames(
     `keyframes`, if given, receives the index of every keyframe decoded on the way (those
     the spans start from included): where fetching a full-resolution picture is cheap."""
     convert = _luma if grey else _bgr
-    with _reading(path) as reader:
+    with reading(path) as reader:
         size = _Size.reduced(reader.stream, width)
         try:
             for span in merge_spans(spans):
@@ -188,11 +188,11 @@ def iter_frames(
                 keyframes.update(reader.keyframes)
 
 
-Converter = Callable[["_Reader", av.VideoFrame, "_Size"], Image]
+Converter = Callable[["Reader", av.VideoFrame, "_Size"], Image]
 
 
 def _span_frames(
-    reader: _Reader, span: Span, size: _Size, step: int, convert: Converter
+    reader: Reader, span: Span, size: _Size, step: int, convert: Converter
 ) -> Iterator[Frame]:
     reader.reach(span.start_t)
     while (item := reader.next()) is not None:
@@ -214,7 +214,7 @@ def pictures(path: Path, indices: Iterable[int]) -> Iterator[tuple[int, Image]]:
     """The full-resolution BGR pictures of the given frame indices (those the file holds), one
     at a time in frame order (a 1080p picture is 6 MB: use each and let it go), decoding each
     needed GOP once: indices are sorted, and close ones are reached by decoding on."""
-    with _reading(path) as reader:
+    with reading(path) as reader:
         for index in sorted({i for i in indices if i >= 0}):
             if reader.ended and index / reader.clock.fps > reader.position:
                 break
@@ -223,7 +223,7 @@ def pictures(path: Path, indices: Iterable[int]) -> Iterator[tuple[int, Image]]:
                 yield index, image
 
 
-def _picture(reader: _Reader, index: int) -> Image | None:
+def _picture(reader: Reader, index: int) -> Image | None:
     # Aim just after the frame's own time (its index rounds t · fps), so that the seek lands on
     # the frame itself when it is a keyframe, not on the keyframe a whole GOP before it.
     reader.reach((index + 0.4) / reader.clock.fps)
@@ -235,7 +235,7 @@ def _picture(reader: _Reader, index: int) -> Image | None:
     return None
 
 
-def _bgr(reader: _Reader, frame: av.VideoFrame, size: _Size | None = None) -> Image:
+def _bgr(reader: Reader, frame: av.VideoFrame, size: _Size | None = None) -> Image:
     """The frame as a BGR array, reduced to `size` if given."""
     if size is None:
         converted = reader.reformatter.reformat(frame, format="bgr24")
@@ -249,7 +249,7 @@ def _bgr(reader: _Reader, frame: av.VideoFrame, size: _Size | None = None) -> Im
 LUMA_FORMATS = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "nv12"})
 
 
-def _luma(reader: _Reader, frame: av.VideoFrame, size: _Size) -> Image:
+def _luma(reader: Reader, frame: av.VideoFrame, size: _Size) -> Image:
     """The Y plane read in place (8-bit planar formats) and reduced by area averaging."""
     if frame.format.name not in LUMA_FORMATS:
         small = reader.reformatter.reformat(

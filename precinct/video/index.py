@@ -144,8 +144,22 @@ def pack_boxes(boxes: NDArray[np.float32]) -> bytes:
 
 
 def unpack_boxes(data: bytes) -> NDArray[np.float32]:
+    """Rows frame (0-based), left, top, width, height (see `box_weights` for the sixth)."""
+    return _stored_boxes(data)[:, :5]
+
+
+def box_weights(data: bytes) -> NDArray[np.float32]:
+    """Per row: 1 where the box was observed, 0 where a sampled scan interpolated it (tracks
+    stored before weights existed are all observed)."""
+    boxes = _stored_boxes(data)
+    if boxes.shape[1] < 6:
+        return np.ones(len(boxes), np.float32)
+    return boxes[:, 5]
+
+
+def _stored_boxes(data: bytes) -> NDArray[np.float32]:
     boxes: NDArray[np.float32] = np.load(io.BytesIO(data), allow_pickle=False)
-    return boxes
+    return boxes.reshape(len(boxes), -1)
 
 
 def _track_row(
@@ -334,14 +348,21 @@ def footage_tracks(session: Session, footage_id: int) -> list[VideoTrack]:
     return list(session.scalars(stmt.order_by(VideoTrack.track_no)))
 
 
+INTERPOLATED_CONF = 0.5
+"""MOT rows of interpolated boxes carry this share of the track's confidence."""
+
+
 def mot_lines(tracks: Iterable[VideoTrack]) -> list[str]:
-    """MOTChallenge rows: frame (1-based), id, left, top, width, height, conf, -1, -1, -1."""
+    """MOTChallenge rows: frame (1-based), id, left, top, width, height, conf, -1, -1, -1;
+    boxes a sampled scan interpolated between observed ones have half the track's conf."""
     rows: list[tuple[int, int, str]] = []
     for track in tracks:
-        for frame, x, y, w, h in unpack_boxes(track.boxes):
+        weights = box_weights(track.boxes)
+        for (frame, x, y, w, h), weight in zip(unpack_boxes(track.boxes), weights, strict=True):
+            conf = track.confidence * (1.0 if weight > 0 else INTERPOLATED_CONF)
             line = (
                 f"{int(frame) + 1},{track.track_no},{x:.2f},{y:.2f},{w:.2f},{h:.2f},"
-                f"{track.confidence:.3f},-1,-1,-1"
+                f"{conf:.3f},-1,-1,-1"
             )
             rows.append((int(frame), track.track_no, line))
     return [line for _, _, line in sorted(rows)]
@@ -370,5 +391,10 @@ def track_json(track: VideoTrack) -> dict[str, Any]:
         "boxes": [
             [int(f) + 1, float(x), float(y), float(w), float(h)]
             for f, x, y, w, h in unpack_boxes(track.boxes)
+        ],
+        "interpolated_frames": [
+            int(row[0]) + 1
+            for row, weight in zip(unpack_boxes(track.boxes), box_weights(track.boxes), strict=True)
+            if weight <= 0
         ],
     }

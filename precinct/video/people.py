@@ -245,11 +245,11 @@ class FilePictures:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._stack = ExitStack()
-        self._reader: decode._Reader | None = None
+        self._reader: decode.Reader | None = None
 
     def __call__(self, index: int) -> Image | None:
         if self._reader is None:
-            self._reader = self._stack.enter_context(decode._reading(self.path))
+            self._reader = self._stack.enter_context(decode.reading(self.path))
         return decode._picture(self._reader, index)
 
     def close(self) -> None:

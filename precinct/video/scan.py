@@ -4,20 +4,19 @@ crops → classes → summaries. Reads the file, touches no database (the index 
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video import decode, features, people
+from precinct.video import bursts, decode, features, link, people
 from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
@@ -25,18 +24,16 @@ from precinct.video.classify import (
     Detector,
     OnnxDetector,
     PersonDetector,
-    square_crop,
     ssdlite_model,
 )
+from precinct.video.crops import TrackCrops, crop_candidates, make_crops
+from precinct.video.harvest import CropHarvest
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
 from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
-from precinct.video.types import Box, Calibration, Crop, Track, TrackPoint, TrackSummary
+from precinct.video.types import Calibration, Track, TrackSummary
 
 ENGINE_VERSION = "scan-1"
-EDGE_MARGIN_PX = 4
-NEAR_LARGEST = 0.8
-"""Crop candidates are frames where the track's box is at least this share of its largest."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,15 @@ class ScanConfig:
     triage: TriageConfig = field(default_factory=TriageConfig)
     busy: BusyConfig = field(default_factory=BusyConfig)
     people: people.PeopleConfig = field(default_factory=people.PeopleConfig)
+    sampling: str = "full"  # "burst": the first `burst_s` of each active GOP (see `bursts`)
+    burst_s: float = 0.6  # seconds decoded after each keyframe of an active GOP
+    burst_probe_s: float = 0.2  # … and on while something new has an unknown course
+    burst_coast_s: float = 2.5  # a track unseen this long ends (it coasts across the gaps)
+    burst_extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share
+
+    def __post_init__(self) -> None:
+        if self.sampling not in SAMPLINGS:
+            raise ValueError(f"sampling must be one of {', '.join(SAMPLINGS)}: {self.sampling!r}")
 
     def engine_id(self) -> str:
         text = json.dumps(asdict(self), sort_keys=True, default=str)
@@ -64,18 +70,20 @@ class ScanConfig:
 @dataclass(frozen=True)
 class ScannedTrack:
     summary: TrackSummary
-    boxes: NDArray[np.float32]  # rows: frame (0-based), left, top, width, height
+    boxes: NDArray[np.float32]  # rows: frame (0-based), left, top, width, height, weight
     crop_jpeg: bytes | None
     crop_frame: int | None
 
 
-@dataclass
-class TrackCrops:
-    """A track's crops: tight ones (display, colours) and square ones with context around the
-    object (what the detector verifies, when it looks at this track)."""
+@dataclass(frozen=True)
+class _Prepared:
+    """A track ready to classify: observed points (summary), the points its shape is judged
+    on (dense, when sampled), its stored boxes and its crops."""
 
-    tight: list[Crop] = field(default_factory=list)
-    context: list[Crop] = field(default_factory=list)
+    track: Track
+    shape: Track
+    boxes: NDArray[np.float32]
+    crops: TrackCrops
 
 
 @dataclass
@@ -104,69 +112,7 @@ class _Clock:
             self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - started
 
 
-def track_boxes(track: Track) -> NDArray[np.float32]:
-    rows = [(p.frame, p.box.x, p.box.y, p.box.w, p.box.h) for p in track.points]
-    return np.asarray(rows, dtype=np.float32).reshape(-1, 5)
-
-
-def crop_candidates(
-    track: Track, size: tuple[int, int], count: int, keyframes: Sequence[int] = ()
-) -> list[int]:
-    """Frames where the track is largest and fully inside the picture (spread over the track).
-
-    With the sorted `keyframes` known, frames near the largest (`NEAR_LARGEST`) come first,
-    those fewest frames after a keyframe first: their full-resolution picture decodes
-    fewest frames (up to a GOP each, 50 at 25 fps)."""
-    inside = [
-        p for p in track.points if not features.touches_edge(p.box, size, EDGE_MARGIN_PX)
-    ] or track.points
-    largest = max(p.box.area for p in inside)
-
-    def rank(point: TrackPoint) -> tuple[bool, int, float]:
-        near = point.box.area >= NEAR_LARGEST * largest
-        return (not near, _lead(point.frame, keyframes) if near else 0, -point.box.area)
-
-    ranked = sorted(inside, key=rank)
-    chosen: list[int] = []
-    for point in ranked:
-        if all(abs(point.frame - other) > 5 for other in chosen):
-            chosen.append(point.frame)
-        if len(chosen) == count:
-            break
-    return chosen
-
-
-def _lead(frame: int, keyframes: Sequence[int]) -> int:
-    """Frames to decode from the last keyframe at or before `frame` (0 when none are known)."""
-    if not keyframes:
-        return 0
-    at = bisect.bisect_right(keyframes, frame)
-    return frame - keyframes[at - 1] if at else frame + 1
-
-
-def _cut(image: NDArray[np.uint8], box: Box, pad: float = 0.1) -> NDArray[np.uint8]:
-    height, width = image.shape[:2]
-    x0 = int(max(0, box.x - box.w * pad))
-    y0 = int(max(0, box.y - box.h * pad))
-    x1 = int(min(width, box.x + box.w * (1 + pad)))
-    y1 = int(min(height, box.y + box.h * (1 + pad)))
-    return image[y0 : max(y1, y0 + 1), x0 : max(x1, x0 + 1)].copy()
-
-
-def make_crops(
-    track: Track, frames: dict[int, NDArray[np.uint8]], context: bool = False
-) -> list[Crop]:
-    """Crops of the track at the given frames: tight (for display) or square with context
-    around the object (what a detector needs to recognise it)."""
-    by_frame = {p.frame: p for p in track.points}
-    crops = []
-    for index, image in frames.items():
-        point = by_frame.get(index)
-        if point is None:
-            continue
-        pixels = square_crop(image, point.box) if context else _cut(image, point.box)
-        crops.append(Crop(index, point.t, point.box, pixels, features.sharpness(pixels)))
-    return crops
+SAMPLINGS = ("full", "burst")
 
 
 def build_classifier(config: ScanConfig, models_dir: Path) -> Classifier:
@@ -209,12 +155,19 @@ class Scanner:
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
             spans = self._guard_busy(path, triage)
-        tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
         size = decode.video_size(path)
-        with clock.stage("crops"):
-            crops = self._crops(path, tracks, size, keyframes)
+        if self.config.sampling == "burst":
+            harvest = CropHarvest(self.config.crop_candidates, size)
+            tracks, seen = self._sampled_pass(path, spans, clock, harvest)
+            decoded = len(seen)
+            prepared = [self._sampled(t, seen, size, harvest) for t in tracks]
+        else:
+            tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
+            with clock.stage("crops"):
+                crops = self._crops(path, tracks, size, keyframes)
+            prepared = [_Prepared(t, t, link.observed_boxes(t), crops[t.track_id]) for t in tracks]
         with clock.stage("classify"):
-            scanned = [self._finish(t, crops[t.track_id], size) for t in tracks]
+            scanned = [self._finish_prepared(p, size) for p in prepared]
         return ScanOutcome(
             path=str(path),
             duration_s=triage.duration,
@@ -236,8 +189,7 @@ class Scanner:
     def _detail_pass(
         self, path: Path, spans: Sequence[Span], clock: _Clock
     ) -> tuple[list[Track], int, list[int]]:
-        motion = MotionDetector(self.config.motion)
-        tracker = Tracker(self.config.tracker)
+        motion, tracker = MotionDetector(self.config.motion), Tracker(self.config.tracker)
         decoded, keyframes = 0, set[int]()
         frames = decode.iter_frames(
             path, spans, self.config.width, self.config.step, grey=True, keyframes=keyframes
@@ -256,6 +208,56 @@ class Scanner:
             with clock.stage("track"):
                 tracker.update(detections, frame.t, frame.index)
         return assist.finish(tracker.finish(), self.config.step), decoded, sorted(keyframes)
+
+    def _sampled_pass(
+        self, path: Path, spans: Sequence[Span], clock: _Clock, harvest: CropHarvest
+    ) -> tuple[list[Track], list[int]]:
+        """Bursts at the start of each active GOP; crops are taken on the way (`harvest`).
+        Returns the tracks and the indices of the frames decoded (in order)."""
+        motion, tracker = MotionDetector(self.config.motion), Tracker(self._tracker_config())
+        control = bursts.BurstControl(
+            harvest.size,
+            self.config.burst_s,
+            self.config.burst_probe_s,
+            self.config.burst_extend_share,
+        )
+        seen: list[int] = []
+        samples = bursts.iter_bursts(path, spans, control, self.config.width)
+        while True:
+            with clock.stage("decode"):
+                sample = next(samples, None)
+            if sample is None:
+                break
+            seen.append(sample.frame.index)
+            with clock.stage("motion"):
+                detections = motion.detect(sample.frame)
+            with clock.stage("track"):
+                tracker.update(detections, sample.frame.t, sample.frame.index)
+                movers = tracker.movers()
+                control.extend = bursts.needs_more(movers, control, sample.frame.t)
+            with clock.stage("crops"):
+                harvest.offer(movers, sample.frame.index, sample.picture)
+        return tracker.finish(), seen
+
+    def _tracker_config(self) -> TrackerConfig:
+        """Sampled, a track must outlive the gap between two bursts."""
+        config = self.config.tracker
+        if self.config.sampling != "burst":
+            return config
+        return replace(config, max_missed=max(config.max_missed, self.config.burst_coast_s))
+
+    def _sampled(
+        self, track: Track, seen: list[int], size: tuple[int, int], harvest: CropHarvest
+    ) -> _Prepared:
+        """A sampled track: boxes interpolated across the gaps it was followed through and
+        continued to the edge where it came or left unseen; the dense track for its shape."""
+        gap = round(self.config.burst_coast_s * _fps(track))
+        shape = link.dense_track(track, gap)
+        ends = link.entry_and_exit(track, link.unseen_around(track, seen, size))
+        boxes = np.concatenate([link.interpolated_boxes(track, gap), ends])
+        boxes = boxes[np.argsort(boxes[:, 0], kind="stable")]
+        context = harvest.context(track.points) if self._verify(shape, size) else []
+        return _Prepared(track, shape, boxes, TrackCrops(harvest.tight(track.points), context))
 
     def _crops(
         self, path: Path, tracks: list[Track], size: tuple[int, int], keyframes: list[int]
@@ -278,16 +280,24 @@ class Scanner:
         return crops
 
     def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
-        found = crops.tight
+        """A fully decoded track: its observed boxes, judged on its own points."""
+        return self._finish_prepared(
+            _Prepared(track, track, link.observed_boxes(track), crops), size
+        )
+
+    def _finish_prepared(self, prepared: _Prepared, size: tuple[int, int]) -> ScannedTrack:
+        found = prepared.crops.tight
         best = features.choose_best(found, frame_size=size) if found else None
         object_class, confidence = self.classifier.classify(
-            track, size, crops.context, self.calibration
+            prepared.shape, size, prepared.crops.context, self.calibration
         )
         colours = features.dominant_colours(best.image) if best is not None else ()
-        summary = features.summarise(track, object_class, confidence, colours, self.calibration)
+        summary = features.summarise(
+            prepared.track, object_class, confidence, colours, self.calibration
+        )
         return ScannedTrack(
             summary=summary,
-            boxes=track_boxes(track),
+            boxes=prepared.boxes,
             crop_jpeg=encode_jpeg(best.image) if best is not None else None,
             crop_frame=best.frame if best is not None else None,
         )
@@ -301,3 +311,11 @@ class Scanner:
             return True
         kinematic = self.classifier.kinematic.classify(track, size, self.calibration)
         return kinematic[1] < self.config.verify_below
+
+
+def _fps(track: Track) -> float:
+    """Frames per second, from the track's own frame numbers and times (25 if unknown)."""
+    first, last = track.points[0], track.points[-1]
+    if last.frame > first.frame and last.t > first.t:
+        return (last.frame - first.frame) / (last.t - first.t)
+    return 25.0

@@ -32,6 +32,7 @@ confirmed tracks, numbered in order of their first frame.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -117,6 +118,14 @@ class KalmanBox:
         return np.eye(4) * (self.config.measure_noise * self.size) ** 2
 
 
+class Mover(NamedTuple):
+    points: list[TrackPoint]
+    box: Box  # the filter's current box
+    vx: float  # px/s
+    vy: float
+    confirmed: bool
+
+
 @dataclass
 class _Live:
     """A track being followed: its filter, its state time, and the points seen so far."""
@@ -159,6 +168,14 @@ class Tracker:
         tracks = [Track(self._next_id + i, live.points) for i, live in enumerate(kept)]
         self._next_id += len(tracks)
         return tracks
+
+    def movers(self) -> list[Mover]:
+        """Live tracks (for a sampling decoder and online crops; `points` is the list the
+        finished `Track` will hold)."""
+        return [
+            Mover(live.points, live.kalman.box, *_velocity(live), live.confirmed)
+            for live in self._live
+        ]
 
     def _set_aside_crossings(self, detections: list[Detection], t: float) -> list[Detection]:
         """Set aside blobs covering half or more of the predicted boxes of confirmed tracks that
@@ -291,6 +308,10 @@ def _wholes(lives: list[_Live]) -> list[_Live]:
         for box in boxes
     ]
     return [live for live, within in zip(lives, inside, strict=True) if not within.any()]
+
+
+def _velocity(live: _Live) -> tuple[float, float]:
+    return float(live.kalman.x[4]), float(live.kalman.x[5])
 
 
 def _boxes(boxes: list[Box]) -> Matrix:

@@ -20,3 +20,11 @@ def test_fast_triage_drops_the_keyframe_check_and_is_another_engine() -> None:
 
 def test_negative_verify_crops_means_none() -> None:
     assert scan_config(384, -2, Triage.FAST, "").verify_crops == 0
+
+
+def test_burst_sampling_is_another_engine_and_full_stays_the_default() -> None:
+    from precinct.video.cli import Sampling
+
+    burst = scan_config(384, 1, Triage.THOROUGH, "", Sampling.BURST)
+    assert burst.sampling == "burst" and ScanConfig().sampling == "full"
+    assert burst.engine_id() != scan_config(384, 1, Triage.THOROUGH, "").engine_id()

@@ -82,7 +82,7 @@ def test_scanner_finds_each_mover_once(clip: tuple[Path, dict[str, dict[int, Box
     assert outcome.active_s < outcome.duration_s * 0.9, "triage skipped nothing"
     found = [
         Labelled(
-            i, str(t.summary.object_class), {int(r[0]): Box(*map(float, r[1:])) for r in t.boxes}
+            i, str(t.summary.object_class), {int(r[0]): Box(*map(float, r[1:5])) for r in t.boxes}
         )
         for i, t in enumerate(outcome.tracks)
     ]
