@@ -17,6 +17,7 @@ from precinct.demo.common import TZ, Progress
 from precinct.demo.video import FootageSpec, FootageTruth, PasserTruth, render_night
 from precinct.demo.video_route import OnVideo
 from precinct.demo.video_scene import SCENE_CAMERAS
+from precinct.linkage.leads import compass
 from precinct.registry.store import Camera
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, overlap_frames, score
@@ -130,7 +131,8 @@ def _sighting_line(truth: FootageTruth, sighting: Sighting) -> str:
     head = f"{p.camera} {when:%H:%M:%S} ({p.object_class})"
     if track is None:
         return f"{head}: not found by the scan"
-    direction = f"{track.direction_deg:.0f}°" if track.direction_deg is not None else "—"
+    heading = track.compass_deg  # on the ground (the demo cameras carry homographies)
+    direction = f"{compass(heading)} ({heading:.0f}°)" if heading is not None else "—"
     return (
         f"{head}: track {track.track_no} {track.start_at.astimezone(TZ):%H:%M:%S}–"
         f"{track.end_at.astimezone(TZ):%H:%M:%S}, classed {track.object_class} "

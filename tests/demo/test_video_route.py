@@ -166,3 +166,27 @@ def test_the_detective_starts_from_the_suspect_leaving_the_scene() -> None:
     found = leaving_track(seen)
     assert found is not None and found.id == 2
     assert leaving_track([_seen("C02", 7, 3), _seen("C04", 0, None)]) is None
+
+
+def test_sighting_line_gives_the_compass_heading_not_the_image_direction() -> None:
+    """A rider going south seen by a camera looking west moves left in the picture (274°)."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from precinct.demo.video_stage import Sighting, _sighting_line
+
+    start = datetime(2024, 12, 15, 1, 40, tzinfo=SHANGHAI)
+    passer = SimpleNamespace(camera="C08", enter_t=0.0, object_class="cyclist")
+    truth = SimpleNamespace(when=lambda p, t: start)
+    track = SimpleNamespace(
+        track_no=13,
+        start_at=start,
+        end_at=start + timedelta(seconds=6),
+        object_class="cyclist",
+        confidence=0.9,
+        direction_deg=274.0,
+        compass_deg=180.0,
+        colours="black",
+    )
+    line = _sighting_line(cast(Any, truth), Sighting(cast(Any, passer), cast(Any, track)))
+    assert "heading S (180°)" in line and "274" not in line
