@@ -7,7 +7,9 @@ loses only the files in flight and a rerun skips every file already scanned by t
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import multiprocessing
 import os
 import time
@@ -87,11 +89,22 @@ def calibration_of(footage: Footage) -> Calibration | None:
     return calibration_from(footage.camera.calibration)
 
 
+def calibration_key(calibration: Calibration | None) -> str:
+    """A short fingerprint of the calibration a scan used (classes, speeds depend on it)."""
+    if calibration is None:
+        return "none"
+    text = json.dumps([calibration.homography, calibration.metres_per_pixel])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def pending_jobs(
     session: Session, engine: str, footage_ids: Iterable[int] | None = None
 ) -> tuple[list[ScanJob], int]:
-    """Footage not yet scanned by this engine (resume), and how many were already done."""
-    done = set(session.scalars(select(Scan.footage_id).where(Scan.engine == engine)))
+    """Footage not yet scanned by this engine (resume), or scanned under a camera calibration
+    that has changed since (its classes and speeds are read on the ground), and how many were
+    already done. Scans stored before calibrations were fingerprinted count as done."""
+    rows = session.execute(select(Scan.footage_id, Scan.detail).where(Scan.engine == engine))
+    done: dict[int, dict[str, Any] | None] = {fid: detail for fid, detail in rows}
     stmt = select(Footage).order_by(Footage.id)
     if footage_ids is not None:
         stmt = stmt.where(Footage.id.in_(list(footage_ids)))
@@ -99,9 +112,16 @@ def pending_jobs(
     jobs = [
         ScanJob(f.id, f.original_path, calibration_of(f), f.duration_s)
         for f in footage
-        if f.id not in done
+        if not _up_to_date(done, f)
     ]
     return jobs, len(footage) - len(jobs)
+
+
+def _up_to_date(done: dict[int, dict[str, Any] | None], footage: Footage) -> bool:
+    if footage.id not in done:
+        return False
+    used = (done[footage.id] or {}).get("calibration")
+    return used is None or used == calibration_key(calibration_of(footage))
 
 
 # --- workers -------------------------------------------------------------------------------
@@ -208,7 +228,10 @@ def store_outcome(
         decoded_frames=outcome.decoded_frames,
         tracks=len(outcome.tracks),
         seconds=outcome.seconds,
-        detail={"timings": outcome.timings},
+        detail={
+            "timings": outcome.timings,
+            "calibration": calibration_key(calibration_of(footage)),
+        },
     )
     session.add(scan)
     session.flush()

@@ -210,3 +210,23 @@ def test_cli_calibrates_prints_residuals_and_clears(cli_db: Database) -> None:
     neither = runner.invoke(app, ["video", "calibrate", "A"])
     assert neither.exit_code == 1
     assert math.isfinite(record["homography"][2][2])
+
+
+def test_a_new_calibration_makes_scanned_footage_pending_again(db: Database, admin: Actor) -> None:
+    """Classes and speeds are read on the ground: footage scanned under another calibration is
+    scanned again by the next `video scan`; unchanged, it stays done (resume)."""
+    from precinct.video.index import calibration_key, pending_jobs
+    from precinct.video.store import Scan
+
+    _rider(db)
+    with db.write() as session:
+        assert pending_jobs(session, "fake") == ([], 1)  # stored before fingerprints: done
+        scan = session.scalars(select(Scan)).one()
+        scan.detail = {"calibration": calibration_key(None)}
+    with db.write() as session:
+        assert pending_jobs(session, "fake") == ([], 1)
+        calibrate_camera(session, admin, "A", lens_points(), GroundUnit.METRES)
+    with db.write() as session:
+        jobs, done = pending_jobs(session, "fake")
+        assert done == 0 and len(jobs) == 1 and jobs[0].calibration is not None
+        assert pending_jobs(session, "another-engine")[1] == 0
