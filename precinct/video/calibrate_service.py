@@ -46,6 +46,12 @@ def _frame_size(session: Session, camera: Camera) -> tuple[int, int] | None:
     return next(iter(sizes), None)
 
 
+def _scale_only(camera: Camera) -> dict[str, Any]:
+    """The camera's calibration without its homography: the metres-per-pixel figure (the
+    camera file's), if any."""
+    return {k: v for k, v in (camera.calibration or {}).items() if k == "metres_per_pixel"}
+
+
 def parse_pairs(texts: list[str], unit: GroundUnit, camera: Camera) -> list[PointPair]:
     """Every point, with every problem reported at once (numbered from 1)."""
     origin = LatLon(camera.place.lat, camera.place.lon)
@@ -72,8 +78,7 @@ def calibrate_camera(
         fitted = fit(pairs, _frame_size(session, camera))
     except ValueError as exc:
         raise CalibrationError(str(exc)) from exc
-    keep = {k: v for k, v in (camera.calibration or {}).items() if k == "metres_per_pixel"}
-    camera.calibration = {**keep, **fitted.stored(), "ground_unit": unit.value}
+    camera.calibration = {**_scale_only(camera), **fitted.stored(), "ground_unit": unit.value}
     updated = recompute_ground(session, [camera.id])
     _record(
         session,
@@ -89,8 +94,7 @@ def clear_homography(session: Session, actor: Actor, code: str) -> int:
     whose ground figures were recomputed."""
     actor.require(Permission.DATA_IMPORT)
     camera = _camera(session, code)
-    keep = {k: v for k, v in (camera.calibration or {}).items() if k == "metres_per_pixel"}
-    camera.calibration = keep or None
+    camera.calibration = _scale_only(camera) or None
     updated = recompute_ground(session, [camera.id])
     _record(session, actor, code, {"cleared": True, "tracks_updated": updated})
     return updated

@@ -16,6 +16,7 @@ from precinct.video.classify import square_crop
 from precinct.video.types import Box, Crop, Track, TrackPoint
 
 EDGE_MARGIN_PX = 4
+TIGHT_PAD = 0.1  # a tight crop is the box plus this share of its size on each side
 NEAR_LARGEST = 0.8
 """Crop candidates are frames where the track's box is at least this share of its largest."""
 
@@ -64,7 +65,8 @@ def _lead(frame: int, keyframes: Sequence[int]) -> int:
     return frame - keyframes[at - 1] if at else frame + 1
 
 
-def _cut(image: NDArray[np.uint8], box: Box, pad: float = 0.1) -> NDArray[np.uint8]:
+def cut(image: NDArray[np.uint8], box: Box, pad: float = TIGHT_PAD) -> NDArray[np.uint8]:
+    """The tight crop of `box` (plus `pad` each side), clipped to `image`."""
     height, width = image.shape[:2]
     x0 = int(max(0, box.x - box.w * pad))
     y0 = int(max(0, box.y - box.h * pad))
@@ -84,6 +86,6 @@ def make_crops(
         point = by_frame.get(index)
         if point is None:
             continue
-        pixels = square_crop(image, point.box) if context else _cut(image, point.box)
+        pixels = square_crop(image, point.box) if context else cut(image, point.box)
         crops.append(Crop(index, point.t, point.box, pixels, features.sharpness(pixels)))
     return crops

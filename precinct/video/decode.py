@@ -256,9 +256,14 @@ def _luma(reader: Reader, frame: av.VideoFrame, size: _Size) -> Image:
             frame, size.width, size.height, "gray", interpolation=INTERPOLATION
         )
         return np.ascontiguousarray(small.to_ndarray(), dtype=np.uint8)
-    plane = frame.planes[0]
-    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
-    return reduce_grey(rows[:, : plane.width], size.width, size.height)
+    return reduce_grey(plane(frame, 0), size.width, size.height)
+
+
+def plane(frame: av.VideoFrame, index: int) -> Image:
+    """One plane of a decoded picture as a 2-D view of its pixels (no copy, padding cut)."""
+    data = frame.planes[index]
+    rows = np.frombuffer(memoryview(data), np.uint8).reshape(data.height, data.line_size)
+    return rows[:, : data.width]
 
 
 def reduce_grey(image: Image, width: int, height: int) -> Image:

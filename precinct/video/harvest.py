@@ -19,14 +19,14 @@ import numpy as np
 
 from precinct.video import features
 from precinct.video.classify import square_crop
+from precinct.video.crops import EDGE_MARGIN_PX, cut
+from precinct.video.decode import plane
 from precinct.video.track import Mover
 from precinct.video.types import Box, Crop, Image, TrackPoint
 
 SPACING = 5
 CONTEXT_SIDE = 480
 CONTEXT_PAD = 0.3  # as `square_crop`
-TIGHT_PAD = 0.1  # as the scan's tight crops
-EDGE_MARGIN_PX = 4
 
 
 @dataclass
@@ -95,7 +95,7 @@ class CropHarvest:
         if region.size == 0:
             return None
         local = Box(box.x - left, box.y - top, box.w, box.h)
-        tight = _cut(region, local, (left, top), picture)
+        tight = cut(region, local)  # the region holds the padded box: clipped as in the picture
         context = _reduced(square_crop(region, local, CONTEXT_PAD))
         edge = features.touches_edge(box, self.size, EDGE_MARGIN_PX)
         sharp = features.sharpness(tight)
@@ -106,18 +106,6 @@ class CropHarvest:
             Crop(point.frame, point.t, box, tight, sharp),
             Crop(point.frame, point.t, box, context, sharp),
         )
-
-
-def _cut(region: Image, box: Box, origin: tuple[int, int], picture: av.VideoFrame) -> Image:
-    """The tight crop (box plus `TIGHT_PAD` each side, clipped to the picture) from `region`,
-    whose top-left corner is `origin` in the picture."""
-    left, top = origin
-    x0 = int(max(-left, box.x - box.w * TIGHT_PAD))
-    y0 = int(max(-top, box.y - box.h * TIGHT_PAD))
-    x1 = int(min(picture.width - left, box.x + box.w * (1 + TIGHT_PAD)))
-    y1 = int(min(picture.height - top, box.y + box.h * (1 + TIGHT_PAD)))
-    x0, y0 = max(0, x0), max(0, y0)
-    return region[y0 : max(y1, y0 + 1), x0 : max(x1, x0 + 1)].copy()
 
 
 def _reduced(image: Image) -> Image:
@@ -142,15 +130,9 @@ def region_bgr(
     if picture.format.name not in ("yuv420p", "yuvj420p"):
         whole = picture.to_ndarray(format="bgr24")
         return np.ascontiguousarray(whole[y0:y1, x0:x1]), x0, y0
-    luma = _plane(picture, 0)[y0:y1, x0:x1]
-    u = _plane(picture, 1)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
-    v = _plane(picture, 2)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
+    luma = plane(picture, 0)[y0:y1, x0:x1]
+    u = plane(picture, 1)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
+    v = plane(picture, 2)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
     i420 = np.concatenate([luma.ravel(), u.ravel(), v.ravel()])
     bgr = cv2.cvtColor(i420.reshape((y1 - y0) * 3 // 2, x1 - x0), cv2.COLOR_YUV2BGR_I420)
     return np.ascontiguousarray(bgr, dtype=np.uint8), x0, y0
-
-
-def _plane(picture: av.VideoFrame, index: int) -> Image:
-    plane = picture.planes[index]
-    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
-    return rows[:, : plane.width]

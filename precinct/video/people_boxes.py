@@ -58,7 +58,7 @@ def shifted(box: Box, velocity: tuple[float, float], frames: int) -> Box:
 
 def held(blob: Box, people: Sequence[Box], inside: float) -> list[int]:
     """Indices of the people with at least `inside` of their box within `blob`."""
-    return [k for k, p in enumerate(people) if _overlap(blob, p) >= inside * max(p.area, 1e-9)]
+    return [k for k, p in enumerate(people) if blob.intersection(p) >= inside * max(p.area, 1e-9)]
 
 
 def split_blobs(
@@ -71,8 +71,8 @@ def split_blobs(
     owner: dict[int, int] = {}
     for j, blob in enumerate(blobs):
         for k in held(blob.box, people, inside):
-            if k not in owner or _overlap(blob.box, people[k]) > _overlap(
-                blobs[owner[k]].box, people[k]
+            if k not in owner or blob.box.intersection(people[k]) > (
+                blobs[owner[k]].box.intersection(people[k])
             ):
                 owner[k] = j
     members: dict[int, list[int]] = {}
@@ -90,12 +90,6 @@ def split_blobs(
         ]
         placed.update(mine)
     return out, placed
-
-
-def _overlap(a: Box, b: Box) -> float:
-    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
-    return ix * iy
 
 
 def fill_gaps(
