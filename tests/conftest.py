@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from precinct.config import get_settings
 from precinct.core import migrate
 from precinct.core.access import Actor
 from precinct.core.auth import Role
@@ -97,3 +98,13 @@ def admin() -> Actor:
 @pytest.fixture
 def analyst() -> Actor:
     return Actor("analyst1", Role.ANALYST)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The CLI's settings point at a fresh data folder (SQLite inside it) under tmp_path."""
+    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -11,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from precinct.cli import app
-from precinct.config import get_settings
 from precinct.demo.fleet import CarTruth, rear_frame
 from precinct.demo.fleet_draw import Condition
 
@@ -20,13 +18,7 @@ from .helpers import CG1, operators_csv, vehicles_csv, write
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("data_dir")  # every test: a fresh data folder
 
 
 def _lines(output: str) -> list[dict]:

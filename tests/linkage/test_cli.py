@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,12 @@ import yaml
 from typer.testing import CliRunner
 
 from precinct.cli import app
-from precinct.config import get_settings
 from tests.linkage.helpers import HEADER, PEOPLE_MAPPING, crowd, typo, write_csv
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("data_dir")  # every test: a fresh data folder
 
 
 def _files(tmp_path: Path) -> tuple[Path, Path]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from precinct.cli import app
-from precinct.config import get_settings
 from precinct.core.tabular import TableError
 from precinct.linkage.mapping import load_mapping
 from precinct.linkage.rings_sources import read_ring_sources, ring_inputs_from
@@ -113,15 +111,6 @@ def test_a_bad_cell_in_any_file_fails_all_with_file_row_and_column(tmp_path: Pat
     people = (tmp_path / "x.csv", load_mapping(MAPPINGS / "rentals.yaml"))
     with pytest.raises(TableError, match="rental is not a ring source"):
         read_ring_sources([people])
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def test_rings_load_finds_the_two_city_ring_from_mapped_files(data_dir: Path) -> None:

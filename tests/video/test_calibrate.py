@@ -15,7 +15,6 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from precinct.cli import app
-from precinct.config import get_settings
 from precinct.core.access import AccessDenied, Actor
 from precinct.core.audit import AuditEntry
 from precinct.core.auth import Role
@@ -183,14 +182,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
+def cli_db(data_dir: Path) -> Iterator[Database]:
     db = open_database()
     yield db
     db.dispose()
-    get_settings.cache_clear()
 
 
 def test_cli_calibrates_prints_residuals_and_clears(cli_db: Database) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from precinct.cli import app
-from precinct.config import get_settings
 from precinct.core.access import Actor
 from precinct.core.audit import AuditEntry
 from precinct.core.db import Database
@@ -168,15 +166,6 @@ def test_manifest_with_a_missing_file_is_rejected_whole(
 # --- CLI -----------------------------------------------------------------------------------
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def test_cli_single_file_creates_the_camera_and_lists_it(data_dir: Path) -> None:

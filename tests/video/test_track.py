@@ -59,12 +59,16 @@ def blobs(movers: list[Mover], i: int) -> list[Box]:
     return merged
 
 
-def track(movers: list[Mover], frames: int, step: int = 1, seed: int = 0) -> list[Track]:
+def track(
+    movers: list[Mover], frames: int, step: int = 1, seed: int = 0, merge: bool = True
+) -> list[Track]:
+    """Track the movers' boxes (jittered); `merge`: touching boxes come as one blob."""
     rng = np.random.default_rng(seed)
     tracker = Tracker()
     for i in range(0, frames, step):
         t = i / FPS
-        tracker.update([Detection(i, t, jitter(b, rng)) for b in blobs(movers, i)], t, i)
+        boxes = blobs(movers, i) if merge else [m.box(i) for m in movers if m.seen(i)]
+        tracker.update([Detection(i, t, jitter(b, rng)) for b in boxes], t, i)
     return tracker.finish()
 
 
@@ -263,15 +267,10 @@ def test_a_big_blob_over_two_fragments_moving_apart_starts_its_own_track() -> No
     """A car entering shows as two fragments (its front outruns its rear) that become
     confirmed tracks moving apart; the whole car then covers both. That blob is not two
     tracks crossing (it is far bigger than their union): the car gets its own track."""
-    rng = np.random.default_rng(0)
     rear = Mover(20, 100, 10, 10, vx=2, first=0, last=9)
     front = Mover(40, 100, 10, 10, vx=4, first=0, last=9)
     car = Mover(10, 80, 120, 50, vx=3, first=10, last=40)
-    tracker = Tracker()
-    for i in range(50):
-        boxes = [m.box(i) for m in (rear, front, car) if m.seen(i)]
-        tracker.update([Detection(i, i / FPS, jitter(b, rng)) for b in boxes], i / FPS, i)
-    tracks = tracker.finish()
+    tracks = track([rear, front, car], 50, seed=0, merge=False)
     whole = [t for t in tracks if t.points[0].box.w > 60 * SCALE]
     assert len(whole) == 1
     assert_follows(whole[0], car)
@@ -280,15 +279,11 @@ def test_a_big_blob_over_two_fragments_moving_apart_starts_its_own_track() -> No
 def test_the_two_halves_of_a_fast_car_merging_are_not_a_crossing() -> None:
     """A fast car's halves are found apart at first (their speeds differ a little as the car
     enters) and then as one blob: that blob is the car, followed by a track."""
-    rng = np.random.default_rng(1)
     rear = Mover(0, 120, 20, 12, vx=12, first=0, last=8)
     front = Mover(30, 120, 20, 12, vx=14, first=0, last=8)
     car = Mover(108, 120, 70, 12, vx=13, first=9, last=20)
-    tracker = Tracker()
-    for i in range(30):
-        boxes = [m.box(i) for m in (rear, front, car) if m.seen(i)]
-        tracker.update([Detection(i, i / FPS, jitter(b, rng)) for b in boxes], i / FPS, i)
-    covered = {p.frame for t in tracker.finish() for p in t.points if p.box.w > 50 * SCALE}
+    tracks = track([rear, front, car], 30, seed=1, merge=False)
+    covered = {p.frame for t in tracks for p in t.points if p.box.w > 50 * SCALE}
     assert len(covered & set(range(car.first, car.last + 1))) >= 10
 
 
