@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -186,7 +186,7 @@ def demo_quality(args: argparse.Namespace) -> None:
         cameras = {
             f.camera: demo_calibration(f.camera, None, spec.width, spec.height) for f in truth.files
         }
-        config = ScanConfig(sampling=args.sampling) if args.sampling else None
+        config = demo_config(args)
         run = index_files(items_of(truth), args.workers, Path(tmp), config, calibrations=cameras)
         total, lenient, matrix = Scores(), Scores(), Counter[tuple[str, str]]()
         misses: list[str] = []
@@ -199,7 +199,7 @@ def demo_quality(args: argparse.Namespace) -> None:
             matrix += confusion(passers, found, min_frames=spec.fps)
             misses += [_miss_row(f.camera, p, found) for p in passers if p.id in seen.missed]
     s = run.summary
-    chosen = args.sampling or f"{ScanConfig().sampling} (the default)"
+    chosen = f"{args.sampling or ScanConfig().sampling} --triage {args.triage or 'thorough'}"
     print(f"demo night: --sampling {chosen}")
     print(
         f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
@@ -215,6 +215,14 @@ def demo_quality(args: argparse.Namespace) -> None:
             "frames covered at IoU ≥ 0.3 / overlapped at all, tracks overlapping"
         )
         print("\n".join(misses) or "    none")
+
+
+def demo_config(args: argparse.Namespace) -> ScanConfig | None:
+    """The engine asked for on the command line (None: the default)."""
+    if args.sampling is None and args.triage is None:
+        return None
+    config = ScanConfig(sampling=args.sampling or ScanConfig().sampling)
+    return replace(config, triage=FAST) if args.triage == "fast" else config
 
 
 def confusion(
@@ -318,6 +326,7 @@ def main() -> None:
     parser.add_argument("--demo-scale", type=float, default=1.0)
     parser.add_argument("--misses", action="store_true", help="demo: list every missed passer")
     parser.add_argument("--sampling", choices=("full", "burst"), default=None)
+    parser.add_argument("--triage", choices=("thorough", "fast"), default=None)
     args = parser.parse_args()
     parts = {"throughput": throughput, "demo": demo_quality, "pets": pets_quality}
     for name, part in parts.items():
