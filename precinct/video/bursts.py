@@ -12,7 +12,10 @@ set. Packets are demuxed in order and only those wanted are decoded, so there is
 Streams with B-frames: packets come in decode order, so stopping at the first packet past
 the burst drops everything after it in decode order (nothing decoded refers to them); after a
 skipped tail, frames shown before the new keyframe are dropped (in an open GOP they would
-refer to the skipped tail).
+refer to the skipped tail). A container without pts (AVI: PyAV makes them up from the decoding
+order) has its frames named by the packets they come from (`stamps.SampledStamps`), as the
+frame reader names them; its bursts send the decoder's lead of packets more, since the last
+frames of a cut burst cannot be named for sure.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any, NamedTuple
 import av
 
 from precinct.video.decode import Clock, Reader, _luma, _Size, reading
+from precinct.video.stamps import SampledStamps
 from precinct.video.track import Mover
 from precinct.video.triage import Span, merge_spans
 from precinct.video.types import Frame
@@ -70,6 +74,24 @@ class _Gop:
     decoding: bool = False  # False once the GOP's tail is being skipped
     sent_until: float = -1.0  # the latest time of a packet handed to the decoder
     unsafe: tuple[float, float] = (0.0, 0.0)  # frames shown in between refer to skipped ones
+    serials: SampledStamps | None = None  # names frames by their packets (no pts: AVI)
+
+    def slack_s(self, clock: Clock) -> float:
+        """How much longer to send packets so that the burst's frames can all be named (until
+        the first frame comes out, the decoder's lead is not known: on)."""
+        if self.serials is None:
+            return 0.0
+        lead = self.serials.lead
+        return float("inf") if lead is None else lead / clock.fps
+
+    def packet_t(self, packet: av.Packet[Any], clock: Clock) -> float | None:
+        stamp = packet.dts if self.serials is not None else packet.pts
+        return None if stamp is None else clock.seconds(stamp)
+
+    def skip(self) -> None:
+        self.decoding = False
+        if self.serials is not None:
+            self.serials.skip()
 
 
 def iter_bursts(
@@ -87,13 +109,26 @@ def iter_bursts(
         return
     with reading(path) as reader:
         size = _Size.reduced(reader.stream, width)
-        gop = _Gop()
+        gop = _Gop(serials=SampledStamps() if reader.stamps.prefer_dts else None)
         try:
             for packet in reader.container.demux(reader.stream):
-                if packet.pts is None or _wanted(packet, reader.clock, gop, merged, control):
-                    yield from _decoded(reader, packet, size, keyframes, gop.unsafe)
+                if packet.pts is None:  # the end: the decoder gives out what it holds
+                    yield from _decoded(reader, packet, size, keyframes, gop)
+                elif _wanted(packet, reader.clock, gop, merged, control):
+                    _number(packet, reader.clock, gop.serials)
+                    yield from _decoded(reader, packet, size, keyframes, gop)
         except av.error.FFmpegError as exc:
             reader.stop(exc)
+
+
+def _number(packet: av.Packet[Any], clock: Clock, serials: SampledStamps | None) -> None:
+    """Without pts, the packet's serial number goes in its pts (the frame made from it gets it)."""
+    if serials is None:
+        return
+    key = None
+    if packet.is_keyframe and packet.dts is not None:
+        key = clock.index(clock.seconds(packet.dts))
+    packet.pts = serials.packet(key)
 
 
 def _wanted(
@@ -101,8 +136,9 @@ def _wanted(
 ) -> bool:
     """Whether to decode this packet: the keyframe of an active GOP, the frames of its burst,
     and its tail while the consumer asks for it."""
-    assert packet.pts is not None
-    t = clock.seconds(packet.pts)
+    t = gop.packet_t(packet, clock)
+    if t is None:
+        return False
     if packet.is_keyframe:
         if 0 <= gop.key_t < t:
             control.gop_s = t - gop.key_t
@@ -113,9 +149,9 @@ def _wanted(
         return gop.active and _sent(gop, t)
     if not (gop.active and gop.decoding):
         return False
-    if control.extend or t - gop.key_t < control.burst_s - 0.5 / clock.fps:
+    if control.extend or t - gop.key_t < control.burst_s - 0.5 / clock.fps + gop.slack_s(clock):
         return _sent(gop, t)
-    gop.decoding = False  # once a frame is skipped, the rest of the GOP cannot be decoded
+    gop.skip()  # once a frame is skipped, the rest of the GOP cannot be decoded
     return False
 
 
@@ -133,18 +169,29 @@ def _decoded(
     packet: av.Packet[Any],
     size: _Size,
     keyframes: set[int] | None,
-    unsafe: tuple[float, float],
+    gop: _Gop,
 ) -> Iterator[Sample]:
     for frame in reader.stream.decode(packet):
-        if frame.pts is None:
+        named = _named(frame, reader.clock, gop)
+        if named is None:
             continue
-        t = reader.clock.seconds(frame.pts)
-        if unsafe[0] < t < unsafe[1]:
-            continue
-        index = reader.clock.index(t)
+        index, t = named
         if frame.key_frame and keyframes is not None:
             keyframes.add(index)
         yield Sample(Frame(index, t, _luma(reader, frame, size), size.scale), frame)
+
+
+def _named(frame: av.VideoFrame, clock: Clock, gop: _Gop) -> tuple[int, float] | None:
+    """The frame's index and time; None for a frame to drop (see the module's text)."""
+    if gop.serials is not None:
+        index = gop.serials.frame(frame.pts)
+        return None if index is None else (index, index / clock.fps)
+    if frame.pts is None:
+        return None
+    t = clock.seconds(frame.pts)
+    if gop.unsafe[0] < t < gop.unsafe[1]:
+        return None
+    return clock.index(t), t
 
 
 def needs_more(movers: Sequence[Mover], control: BurstControl, t: float) -> bool:
