@@ -8,6 +8,10 @@ its P-frames plus the keyframe; quiet GOPs are not even handed to the decoder. T
 ask for more through `BurstControl.extend` (a fast mover that would cross much of the picture
 unseen before the next burst): the decoder then goes on through the GOP's tail while it stays
 set. Packets are demuxed in order and only those wanted are decoded, so there is no seeking.
+The tail's packets are held back undecided until the next keyframe: if one of them is far
+larger than the packets at its place in the GOPs before (`PacketSizes`: something large moved
+in, such as a car coming out of a side street just after the burst, gone before the next),
+the tail is decoded from where the burst ended, else it is dropped.
 
 Streams with B-frames: packets come in decode order, so stopping at the first packet past
 the burst drops everything after it in decode order (nothing decoded refers to them); after a
@@ -21,12 +25,14 @@ frames of a cut burst cannot be named for sure.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import av
+import numpy as np
 
 from precinct.video.decode import Clock, Reader, _luma, _Size, reading
 from precinct.video.stamps import SampledStamps
@@ -48,6 +54,7 @@ class BurstControl:
     burst_s: float = 0.6
     probe_s: float = 0.2  # decode on this much while a new blob's course is unknown
     extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share unseen
+    surge: float = 2.0  # … or when its packets grow this many times their usual size (0: off)
     extend: bool = False
     gop_s: float = DEFAULT_GOP_S  # measured keyframe interval (updated while decoding)
     key_t: float = 0.0  # time of the current GOP's keyframe
@@ -67,14 +74,59 @@ class Sample(NamedTuple):
     picture: av.VideoFrame  # the full-resolution picture (for crops; let it go after use)
 
 
+MAX_HELD = 300
+"""Packets of a GOP's tail held back at most (a longer tail is skipped: ~1-3 MB at 1080p)."""
+
+SURGE_SHARE = 0.02
+"""A packet surges only if it also exceeds its usual size by this share of its keyframe's."""
+
+
+class PacketSizes:
+    """The usual size of a packet at each position after its keyframe: the median of the
+    last `GOPS` GOPs' (packet sizes fall off after each keyframe as the encoder settles)."""
+
+    GOPS = 8
+
+    def __init__(self) -> None:
+        self._seen: dict[int, deque[int]] = {}
+        self.key_size = 0
+
+    def surges(self, position: int, size: int, ratio: float) -> bool:
+        """Whether a packet of `size` at `position` is `ratio` times its usual size or more
+        (something large moved in: a car entering the picture between two bursts); then
+        note its size."""
+        seen = self._seen.setdefault(position, deque(maxlen=self.GOPS))
+        usual = float(np.median(seen)) if len(seen) >= self.GOPS // 2 else None
+        seen.append(size)
+        if usual is None or ratio <= 0:
+            return False
+        return size >= ratio * usual and size - usual >= SURGE_SHARE * self.key_size
+
+
 @dataclass
 class _Gop:
     key_t: float = -1.0
     active: bool = False
     decoding: bool = False  # False once the GOP's tail is being skipped
+    tail: bool = False  # the whole tail is being decoded (its packets surged)
     sent_until: float = -1.0  # the latest time of a packet handed to the decoder
     unsafe: tuple[float, float] = (0.0, 0.0)  # frames shown in between refer to skipped ones
     serials: SampledStamps | None = None  # names frames by their packets (no pts: AVI)
+    held: list[av.Packet[Any]] = field(default_factory=list)  # tail packets not decided yet
+    sizes: PacketSizes = field(default_factory=PacketSizes)
+
+    def release(self, packet: av.Packet[Any], t: float) -> list[av.Packet[Any]]:
+        """The held packets and this one, to decode now (in order)."""
+        ready = [*self.held, packet]
+        self.held = []
+        self.sent_until = max(self.sent_until, t)
+        return ready
+
+    def drop_held(self) -> None:
+        """The held tail will not be decoded."""
+        if self.held:
+            self.held = []
+            self.skip()
 
     def slack_s(self, clock: Clock) -> float:
         """How much longer to send packets so that the burst's frames can all be named (until
@@ -113,10 +165,11 @@ def iter_bursts(
         try:
             for packet in reader.container.demux(reader.stream):
                 if packet.pts is None:  # the end: the decoder gives out what it holds
+                    gop.drop_held()
                     yield from _decoded(reader, packet, size, keyframes, gop)
-                elif _wanted(packet, reader.clock, gop, merged, control):
-                    _number(packet, reader.clock, gop.serials)
-                    yield from _decoded(reader, packet, size, keyframes, gop)
+                for ready in _wanted(packet, reader.clock, gop, merged, control):
+                    _number(ready, reader.clock, gop.serials)
+                    yield from _decoded(reader, ready, size, keyframes, gop)
         except av.error.FFmpegError as exc:
             reader.stop(exc)
 
@@ -133,31 +186,37 @@ def _number(packet: av.Packet[Any], clock: Clock, serials: SampledStamps | None)
 
 def _wanted(
     packet: av.Packet[Any], clock: Clock, gop: _Gop, spans: list[Span], control: BurstControl
-) -> bool:
-    """Whether to decode this packet: the keyframe of an active GOP, the frames of its burst,
-    and its tail while the consumer asks for it."""
+) -> list[av.Packet[Any]]:
+    """The packets to decode now: the keyframe of an active GOP and the frames of its burst;
+    past the burst, its tail is held back (undecided) and decoded from where the burst ended
+    if the consumer asks for it or once a packet of it surges (`PacketSizes`), else dropped at
+    the next keyframe."""
     t = gop.packet_t(packet, clock)
     if t is None:
-        return False
+        return []
+    position = round((t - gop.key_t) * clock.fps) if not packet.is_keyframe else 0
+    surge = gop.sizes.surges(position, packet.size, control.surge)
     if packet.is_keyframe:
+        gop.drop_held()
         if 0 <= gop.key_t < t:
             control.gop_s = t - gop.key_t
         if not (gop.active and gop.decoding):
             gop.unsafe = (gop.sent_until, t)  # open GOPs: leading frames refer to the skipped
-        gop.key_t, gop.decoding, control.extend, control.key_t = t, True, False, t
-        gop.active = _meets(spans, t, t + control.gop_s)
-        return gop.active and _sent(gop, t)
+        gop.key_t, gop.decoding, gop.tail, control.extend, control.key_t = t, True, False, False, t
+        gop.active, gop.sizes.key_size = _meets(spans, t, t + control.gop_s), packet.size
+        return gop.release(packet, t) if gop.active else []
     if not (gop.active and gop.decoding):
-        return False
-    if control.extend or t - gop.key_t < control.burst_s - 0.5 / clock.fps + gop.slack_s(clock):
-        return _sent(gop, t)
-    gop.skip()  # once a frame is skipped, the rest of the GOP cannot be decoded
-    return False
-
-
-def _sent(gop: _Gop, t: float) -> bool:
-    gop.sent_until = max(gop.sent_until, t)
-    return True
+        return []
+    window = control.burst_s - 0.5 / clock.fps + gop.slack_s(clock)
+    burst = not gop.held and t - gop.key_t < window  # (B-frames: the first past it ends it)
+    gop.tail = gop.tail or (surge and not burst)
+    if gop.tail or control.extend or burst:
+        return gop.release(packet, t)
+    if len(gop.held) >= MAX_HELD:
+        gop.drop_held()  # once a frame is skipped, the rest of the GOP cannot be decoded
+        return []
+    gop.held.append(packet)
+    return []
 
 
 def _meets(spans: list[Span], start: float, end: float) -> bool:

@@ -57,6 +57,7 @@ class ScanConfig:
     burst_probe_s: float = 0.2  # … and on while something new has an unknown course
     burst_coast_s: float = 2.5  # a track unseen this long ends (it coasts across the gaps)
     burst_extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share
+    burst_surge: float = 2.0  # … or when its packets grow this many times their usual size
 
     def __post_init__(self) -> None:
         if self.sampling not in SAMPLINGS:
@@ -220,6 +221,7 @@ class Scanner:
             self.config.burst_s,
             self.config.burst_probe_s,
             self.config.burst_extend_share,
+            self.config.burst_surge,
         )
         seen: list[int] = []
         samples = bursts.iter_bursts(path, spans, control, self.config.width)

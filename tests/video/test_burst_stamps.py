@@ -65,7 +65,7 @@ def shown(sample: bursts.Sample) -> int:
 
 
 def sampled(avi: Path, spans: list[Span], extend: range = range(0)) -> list[bursts.Sample]:
-    control = bursts.BurstControl(SIZE, burst_s=0.4)
+    control = bursts.BurstControl(SIZE, burst_s=0.4, surge=0.0)
     found = []
     for sample in bursts.iter_bursts(avi, spans, control, SIZE[0]):
         found.append(sample)

@@ -32,17 +32,17 @@ def indices(path: Path, spans: list[Span], control: bursts.BurstControl) -> list
 
 
 def test_each_active_gop_gives_its_keyframe_and_the_burst_after_it(clip: Path) -> None:
-    found = indices(clip, [Span(0.0, 6.0)], bursts.BurstControl(SIZE, burst_s=0.4))
+    found = indices(clip, [Span(0.0, 6.0)], bursts.BurstControl(SIZE, burst_s=0.4, surge=0.0))
     assert found == [*range(0, 10), *range(50, 60), *range(100, 110)]
 
 
 def test_quiet_gops_are_not_decoded(clip: Path) -> None:
-    found = indices(clip, [Span(2.5, 3.0)], bursts.BurstControl(SIZE, burst_s=0.2))
+    found = indices(clip, [Span(2.5, 3.0)], bursts.BurstControl(SIZE, burst_s=0.2, surge=0.0))
     assert found == list(range(50, 55))
 
 
 def test_the_consumer_can_ask_for_the_rest_of_the_gop(clip: Path) -> None:
-    control = bursts.BurstControl(SIZE, burst_s=0.4)
+    control = bursts.BurstControl(SIZE, burst_s=0.4, surge=0.0)
     found = []
     for sample in bursts.iter_bursts(clip, [Span(0.0, 6.0)], control, 160):
         found.append(sample.frame.index)
@@ -105,6 +105,6 @@ def test_streams_with_b_frames_are_sampled_too(tmp_path: Path) -> None:
     from tests.video.test_decode import make_clip as make_b_frame_clip
 
     path = make_b_frame_clip(tmp_path / "b.mp4")
-    found = indices(path, [Span(0.0, 60.0)], bursts.BurstControl(SIZE, burst_s=0.4))
+    found = indices(path, [Span(0.0, 60.0)], bursts.BurstControl(SIZE, burst_s=0.4, surge=0.0))
     assert found == sorted(found) and 0 in found
     assert all(i % 50 < 10 for i in found)  # never past the burst
