@@ -35,6 +35,7 @@ import av
 import numpy as np
 
 from precinct.video.decode import Clock, Reader, _luma, _Size, reading
+from precinct.video.motion import MotionConfig
 from precinct.video.stamps import SampledStamps
 from precinct.video.track import Mover
 from precinct.video.triage import Span, merge_spans
@@ -55,7 +56,9 @@ class BurstControl:
     probe_s: float = 0.2  # decode on this much while a new blob's course is unknown
     extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share unseen
     surge: float = 2.0  # … or when its packets grow this many times their usual size (0: off)
+    quiet_s: float = 0.0  # a burst in which nothing moves ends after this (0: `burst_s` always)
     extend: bool = False
+    frame_s: float = 0.04  # one frame's time (set by the decoder)
     gop_s: float = DEFAULT_GOP_S  # measured keyframe interval (updated while decoding)
     key_t: float = 0.0  # time of the current GOP's keyframe
 
@@ -162,6 +165,7 @@ def iter_bursts(
     with reading(path) as reader:
         size = _Size.reduced(reader.stream, width)
         gop = _Gop(serials=SampledStamps() if reader.stamps.prefer_dts else None)
+        control.frame_s = 1 / reader.clock.fps
         try:
             for packet in reader.container.demux(reader.stream):
                 if packet.pts is None:  # the end: the decoder gives out what it holds
@@ -207,7 +211,8 @@ def _wanted(
         return gop.release(packet, t) if gop.active else []
     if not (gop.active and gop.decoding):
         return []
-    window = control.burst_s - 0.5 / clock.fps + gop.slack_s(clock)
+    shortest = control.quiet_s if control.quiet_s > 0 else control.burst_s
+    window = shortest - 0.5 / clock.fps + gop.slack_s(clock)
     burst = not gop.held and t - gop.key_t < window  # (B-frames: the first past it ends it)
     gop.tail = gop.tail or (surge and not burst)
     if gop.tail or control.extend or burst:
@@ -257,8 +262,14 @@ def needs_more(movers: Sequence[Mover], control: BurstControl, t: float) -> bool
     """Whether to decode on past the burst at time `t`: a confirmed mover would cross more
     than `extend_share` of the picture unseen before the next burst, or would leave the
     picture meanwhile (a fast car or cyclist: a short passage could hide between two bursts);
-    or, for up to `probe_s` more, something new appeared whose course is not known yet."""
+    or, for up to `probe_s` more, something new appeared whose course is not known yet. With
+    `quiet_s` set, the burst itself goes on past `quiet_s` only while anything moves."""
+    if t < control.key_t:
+        return False  # a late frame of the GOP before (the decoder's threads lag)
     gap, side = control.gap_s, control.picture_side
+    next_at = t + control.frame_s - control.key_t  # (the decoder's own test of the burst)
+    if movers and control.quiet_s > 0 and next_at < control.burst_s - 0.5 * control.frame_s:
+        return True
     for m in movers:
         if not m.confirmed:
             continue
@@ -269,3 +280,17 @@ def needs_more(movers: Sequence[Mover], control: BurstControl, t: float) -> bool
             return True
     probing = t - control.key_t < control.burst_s + control.probe_s
     return probing and any(not m.confirmed for m in movers)
+
+
+class WarmUp:
+    """Whether motion is still learning its background (it starts afresh after a gap in time
+    longer than `max_gap`): a short burst must not end before it has seen anything."""
+
+    def __init__(self, config: MotionConfig) -> None:
+        self.config, self.last_t, self.left = config, float("-inf"), 0
+
+    def on(self, t: float) -> bool:
+        if t - self.last_t > self.config.max_gap:
+            self.left = self.config.warmup_frames
+        self.last_t, self.left = t, self.left - 1
+        return self.left > 0

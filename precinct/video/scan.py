@@ -58,6 +58,7 @@ class ScanConfig:
     burst_coast_s: float = 2.5  # a track unseen this long ends (it coasts across the gaps)
     burst_extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share
     burst_surge: float = 2.0  # … or when its packets grow this many times their usual size
+    burst_quiet_s: float = 0.4  # a burst in which nothing moves ends after this (0: never)
 
     def __post_init__(self) -> None:
         if self.sampling not in SAMPLINGS:
@@ -222,9 +223,11 @@ class Scanner:
             self.config.burst_probe_s,
             self.config.burst_extend_share,
             self.config.burst_surge,
+            self.config.burst_quiet_s,
         )
         seen: list[int] = []
         samples = bursts.iter_bursts(path, spans, control, self.config.width)
+        warming = bursts.WarmUp(self.config.motion)
         while True:
             with clock.stage("decode"):
                 sample = next(samples, None)
@@ -237,6 +240,7 @@ class Scanner:
                 tracker.update(detections, sample.frame.t, sample.frame.index)
                 movers = tracker.movers()
                 control.extend = bursts.needs_more(movers, control, sample.frame.t)
+                control.extend |= warming.on(sample.frame.t)
             with clock.stage("crops"):
                 harvest.offer(movers, sample.frame.index, sample.picture)
         return tracker.finish(), seen

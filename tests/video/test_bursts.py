@@ -9,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from precinct.video import bursts
+from precinct.video import bursts, decode
 from precinct.video.harvest import CropHarvest, region_bgr
 from precinct.video.track import Mover
 from precinct.video.triage import Span
@@ -108,3 +108,17 @@ def test_streams_with_b_frames_are_sampled_too(tmp_path: Path) -> None:
     found = indices(path, [Span(0.0, 60.0)], bursts.BurstControl(SIZE, burst_s=0.4, surge=0.0))
     assert found == sorted(found) and 0 in found
     assert all(i % 50 < 10 for i in found)  # never past the burst
+
+
+def test_a_quiet_burst_ends_early_and_a_busy_one_goes_on(
+    clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(decode, "THREADS", 1)  # as the scan workers: no frames in flight
+    control = bursts.BurstControl(SIZE, burst_s=0.4, surge=0.0, quiet_s=0.16)
+    found = []
+    for sample in bursts.iter_bursts(clip, [Span(0.0, 6.0)], control, 160):
+        found.append(sample.frame.index)
+        moving = [mover(Box(100, 100, 20, 40), vx=5.0, frame=sample.frame.index)]
+        busy = 50 <= sample.frame.index < 100  # something moves in the second GOP only
+        control.extend = bursts.needs_more(moving if busy else [], control, sample.frame.t)
+    assert found == [*range(0, 4), *range(50, 60), *range(100, 104)]
