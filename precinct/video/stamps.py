@@ -32,6 +32,7 @@ class FrameStamps:
         self._last_dts: int | None = None
         self._first_packet_dts: int | None = None
         self._lead: int | None = None
+        self._step = 0  # the last rise of dts from frame to frame
 
     def packet(self, dts: int | None) -> None:
         """A packet goes to the decoder (the first one after a start sets the lead)."""
@@ -44,15 +45,28 @@ class FrameStamps:
             self.faulty_pts += int(self._last_pts is not None and pts <= self._last_pts)
             self._last_pts = pts
         if dts is None:
-            return pts
+            return self._flushed(pts)
         self.faulty_dts += int(self._last_dts is not None and dts <= self._last_dts)
+        if self._last_dts is not None and dts > self._last_dts:
+            self._step = dts - self._last_dts
         self._last_dts = dts
         if self._lead is None:
             first = self._first_packet_dts
             self._lead = dts - first if first is not None and first <= dts else 0
-        if pts is not None and not self.prefer_dts and self.faulty_pts <= self.faulty_dts:
+        if pts is not None and not self._dts_rule():
             return pts
         return dts - self._lead
+
+    def _dts_rule(self) -> bool:
+        return self.prefer_dts or self.faulty_pts > self.faulty_dts
+
+    def _flushed(self, pts: int | None) -> int | None:
+        """A frame without dts: at the end, the decoder gives out the frames it held back, and
+        under the dts rule they follow the last stamp one frame step apart."""
+        if not self._dts_rule() or self._last_dts is None or self._lead is None or not self._step:
+            return pts
+        self._last_dts += self._step
+        return self._last_dts - self._lead
 
 
 @dataclass

@@ -124,3 +124,11 @@ def test_frames_the_skip_leaves_unsure_are_dropped() -> None:
     # B2 and P4 come out now: P4 may be frame 4 (B1 and B3 were never decoded): both unsure
     assert [stamps.frame(serials[2]), stamps.frame(serials[1])] == [None, None]
     assert stamps.frame(key) == 10
+
+
+def test_the_reader_names_the_frames_the_decoder_gives_out_at_the_end(avi: Path) -> None:
+    # the frames held back for reordering come out without dts when the file ends
+    frames = list(decode.iter_frames(avi, [Span(0.0, FRAMES / FPS)], 160, grey=True))
+    assert [f.index for f in frames] == list(range(FRAMES))
+    for f in frames[-4:]:
+        assert round((float(f.image.mean()) - 16) * 255 / 219 / STEP) == f.index
