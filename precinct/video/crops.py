@@ -1,6 +1,8 @@
 """Full-resolution crops of tracks for the `full` scan: the candidate frames (largest views,
-cheapest to decode) and the crops cut from their pictures (a second decode pass; the `burst`
-scan takes its crops while decoding, see `harvest`)."""
+cheapest to decode) and the crops cut from their pictures. The detail pass holds the regions
+around each track's likeliest candidates while it decodes (`ViewCache`); only the candidates
+it does not hold are decoded again (the `burst` scan takes its crops while decoding, see
+`harvest`)."""
 
 from __future__ import annotations
 
@@ -8,17 +10,23 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
 from precinct.video import features
-from precinct.video.classify import square_crop
-from precinct.video.types import Box, Crop, Track, TrackPoint
+from precinct.video.classify import Cutout, square_crop, square_window
+from precinct.video.decode import plane
+from precinct.video.track import Mover
+from precinct.video.types import Box, Crop, Image, Track, TrackPoint
 
 EDGE_MARGIN_PX = 4
 TIGHT_PAD = 0.1  # a tight crop is the box plus this share of its size on each side
 NEAR_LARGEST = 0.8
 """Crop candidates are frames where the track's box is at least this share of its largest."""
+SPACING = 5
+"""… more than this many frames apart."""
 
 
 @dataclass
@@ -50,7 +58,7 @@ def crop_candidates(
     ranked = sorted(inside, key=rank)
     chosen: list[int] = []
     for point in ranked:
-        if all(abs(point.frame - other) > 5 for other in chosen):
+        if all(abs(point.frame - other) > SPACING for other in chosen):
             chosen.append(point.frame)
         if len(chosen) == count:
             break
@@ -65,14 +73,22 @@ def _lead(frame: int, keyframes: Sequence[int]) -> int:
     return frame - keyframes[at - 1] if at else frame + 1
 
 
-def cut(image: NDArray[np.uint8], box: Box, pad: float = TIGHT_PAD) -> NDArray[np.uint8]:
-    """The tight crop of `box` (plus `pad` each side), clipped to `image`."""
-    height, width = image.shape[:2]
+def tight_rect(
+    box: Box, size: tuple[int, int], pad: float = TIGHT_PAD
+) -> tuple[int, int, int, int]:
+    """The tight crop's rectangle (x0, y0, x1, y1) in a picture of `size` (width, height)."""
+    width, height = size
     x0 = int(max(0, box.x - box.w * pad))
     y0 = int(max(0, box.y - box.h * pad))
     x1 = int(min(width, box.x + box.w * (1 + pad)))
     y1 = int(min(height, box.y + box.h * (1 + pad)))
-    return image[y0 : max(y1, y0 + 1), x0 : max(x1, x0 + 1)].copy()
+    return x0, y0, max(x1, x0 + 1), max(y1, y0 + 1)
+
+
+def cut(image: NDArray[np.uint8] | Cutout, box: Box, pad: float = TIGHT_PAD) -> NDArray[np.uint8]:
+    """The tight crop of `box` (plus `pad` each side), clipped to `image`."""
+    cutout = image if isinstance(image, Cutout) else Cutout.whole(image)
+    return cutout.rect(*tight_rect(box, cutout.size, pad)).copy()
 
 
 def make_crops(
@@ -81,11 +97,131 @@ def make_crops(
     """Crops of the track at the given frames: tight (for display) or square with context
     around the object (what a detector needs to recognise it)."""
     by_frame = {p.frame: p for p in track.points}
-    crops = []
-    for index, image in frames.items():
-        point = by_frame.get(index)
-        if point is None:
-            continue
-        pixels = square_crop(image, point.box) if context else cut(image, point.box)
-        crops.append(Crop(index, point.t, point.box, pixels, features.sharpness(pixels)))
-    return crops
+    return [
+        crops_of(Cutout.whole(image), by_frame[index], context)
+        for index, image in frames.items()
+        if index in by_frame
+    ]
+
+
+def crops_of(cutout: Cutout, point: TrackPoint, context: bool) -> Crop:
+    """The tight crop (or, with `context`, the square one) of a track at one of its points."""
+    pixels = square_crop(cutout, point.box) if context else cut(cutout, point.box)
+    return Crop(point.frame, point.t, point.box, pixels, features.sharpness(pixels))
+
+
+Rank = tuple[bool, int, float]
+
+
+@dataclass
+class _View:
+    point: TrackPoint
+    lead: int
+    rect: tuple[int, int, int, int]  # x0, y0, x1, y1 in the picture (even)
+    i420: Image  # the region's Y, U and V planes, stacked as libswscale reads them
+    colour: tuple[int, int]  # the picture's colour space and range
+
+    def rank(self, largest: float) -> Rank:
+        return _rank(self.point.box.area, self.lead, largest)
+
+
+def _rank(area: float, lead: int, largest: float) -> Rank:
+    """As `crop_candidates` ranks a track's points, once `largest` is its largest view."""
+    near = area >= NEAR_LARGEST * largest
+    return (not near, lead if near else 0, -area)
+
+
+@dataclass
+class _Held:
+    points: list[TrackPoint]  # the track's own list (held: its id names the track)
+    largest: float = 0.0
+    views: list[_View] = field(default_factory=list)
+
+
+class ViewCache:
+    """Full-resolution regions around tracks' likeliest crop candidates, held while the detail
+    pass decodes, so that the crops pass decodes again only the frames it lacks.
+
+    For every live track matched in a frame, inside the picture, the region holding its tight
+    and square crops is copied (YUV, a few kB to a few hundred) when it ranks among the track's
+    `keep` best points so far by `crop_candidates`' order. Crops cut from a held region equal
+    those from the whole picture: the region is converted by libswscale as the picture is, and
+    cut in picture coordinates (`Cutout`). Memory: `keep` regions per track."""
+
+    def __init__(self, size: tuple[int, int], keep: int) -> None:
+        self.size, self.keep = size, max(1, keep)
+        self.enabled = size[0] % 2 == 0 and size[1] % 2 == 0
+        self._held: dict[int, _Held] = {}
+        self._scalers: dict[tuple[int, int], VideoReformatter] = {}
+
+    def offer(self, movers: list[Mover], frame: int, picture: av.VideoFrame, lead: int) -> None:
+        """Consider the views of the tracks matched in `frame` (`picture` at full resolution,
+        decoded `lead` frames after its keyframe)."""
+        if not self.enabled or picture.format.name not in ("yuv420p", "yuvj420p"):
+            return
+        for mover in movers:
+            point = mover.points[-1] if mover.points else None
+            if point is None or point.frame != frame or point.box.w < 1 or point.box.h < 1:
+                continue
+            if features.touches_edge(point.box, self.size, EDGE_MARGIN_PX):
+                continue
+            held = self._held.setdefault(id(mover.points), _Held(mover.points))
+            self._consider(held, point, lead, picture)
+
+    def cutout(self, track: Track, frame: int) -> Cutout | None:
+        """The held region of `track` at `frame` (None when it was not kept)."""
+        held = self._held.get(id(track.points))
+        if held is None or held.points is not track.points:
+            return None
+        point = next((p for p in track.points if p.frame == frame), None)
+        for view in held.views:
+            if point is not None and view.point.frame == frame and view.point.box == point.box:
+                return self._convert(view)
+        return None
+
+    def _consider(self, held: _Held, point: TrackPoint, lead: int, picture: av.VideoFrame) -> None:
+        held.largest = max(held.largest, point.box.area)
+        if len(held.views) >= self.keep:
+            worst = max(v.rank(held.largest) for v in held.views)
+            if _rank(point.box.area, lead, held.largest) >= worst:
+                return  # ties go to the earlier point, as in `crop_candidates`
+        held.views.append(self._view(point, lead, picture))
+        held.views = _spread(sorted(held.views, key=lambda v: v.rank(held.largest)), self.keep)
+
+    def _view(self, point: TrackPoint, lead: int, picture: av.VideoFrame) -> _View:
+        x0, y0, x1, y1 = tight_rect(point.box, self.size)
+        left, top, side = square_window(point.box)
+        x0, y0 = max(0, min(x0, left)) & ~1, max(0, min(y0, top)) & ~1
+        x1 = min(self.size[0], max(x1, left + side) + 1) & ~1
+        y1 = min(self.size[1], max(y1, top + side) + 1) & ~1
+        planes = [
+            plane(picture, 0)[y0:y1, x0:x1],
+            plane(picture, 1)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2],
+            plane(picture, 2)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2],
+        ]
+        i420 = np.concatenate([p.ravel() for p in planes]).reshape(-1, x1 - x0)
+        colour = (int(picture.colorspace), int(picture.color_range))
+        return _View(point, lead, (x0, y0, x1, y1), i420, colour)
+
+    def _convert(self, view: _View) -> Cutout:
+        x0, y0, x1, y1 = view.rect
+        region = av.VideoFrame.from_ndarray(view.i420, format="yuv420p")
+        region.colorspace, region.color_range = view.colour
+        scaler = self._scalers.pop((x1 - x0, y1 - y0), None) or VideoReformatter()
+        self._scalers[(x1 - x0, y1 - y0)] = scaler  # most recent last
+        while len(self._scalers) > 16:
+            del self._scalers[next(iter(self._scalers))]
+        bgr = scaler.reformat(region, format="bgr24").to_ndarray()
+        return Cutout(np.ascontiguousarray(bgr, dtype=np.uint8), x0, y0, self.size)
+
+
+def _spread(ranked: list[_View], count: int) -> list[_View]:
+    """The first `count` views in rank order more than `SPACING` frames from each better one
+    (how `crop_candidates` chooses)."""
+    chosen: list[_View] = []
+    for view in ranked:
+        if all(abs(view.point.frame - other.point.frame) > SPACING for other in chosen):
+            chosen.append(view)
+        if len(chosen) == count:
+            break
+    return chosen

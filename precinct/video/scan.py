@@ -21,17 +21,19 @@ from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
     CropVerifier,
+    Cutout,
     Detector,
     OnnxDetector,
     PersonDetector,
     ssdlite_model,
 )
-from precinct.video.crops import TrackCrops, crop_candidates, make_crops
+from precinct.video.crops import TrackCrops, ViewCache, crop_candidates, crops_of
+from precinct.video.crops import make_crops as make_crops
 from precinct.video.harvest import CropHarvest
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
 from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
-from precinct.video.types import Calibration, Track, TrackSummary
+from precinct.video.types import Calibration, Crop, Track, TrackSummary
 
 ENGINE_VERSION = "scan-1"
 
@@ -162,9 +164,10 @@ class Scanner:
             decoded = len(seen)
             prepared = [self._sampled(t, seen, size, harvest) for t in tracks]
         else:
-            tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
+            views = ViewCache(size, 2 * self.config.crop_candidates)
+            tracks, decoded, keyframes = self._detail_pass(path, spans, clock, views)
             with clock.stage("crops"):
-                crops = self._crops(path, tracks, size, keyframes)
+                crops = self._crops(path, tracks, size, keyframes, views)
             prepared = [_Prepared(t, t, link.observed_boxes(t), crops[t.track_id]) for t in tracks]
         with clock.stage("classify"):
             scanned = [self._finish_prepared(p, size) for p in prepared]
@@ -187,26 +190,31 @@ class Scanner:
         return merge_spans([*triage.spans, *extra])
 
     def _detail_pass(
-        self, path: Path, spans: Sequence[Span], clock: _Clock
+        self, path: Path, spans: Sequence[Span], clock: _Clock, views: ViewCache | None = None
     ) -> tuple[list[Track], int, list[int]]:
+        """Every frame of the spans through motion and the tracker; `views` holds regions of
+        the pictures for the crops on the way."""
         motion, tracker = MotionDetector(self.config.motion), Tracker(self.config.tracker)
         decoded, keyframes = 0, set[int]()
-        frames = decode.iter_frames(
-            path, spans, self.config.width, self.config.step, grey=True, keyframes=keyframes
+        frames = decode.iter_pictured(
+            path, spans, self.config.width, self.config.step, keyframes=keyframes
         )
         assist = people.assist_for(path, self.classifier.verifier, self.config.people)
         while True:
             with clock.stage("decode"):
-                frame = next(frames, None)
-            if frame is None:
+                item = next(frames, None)
+            if item is None:
                 break
-            decoded += 1
+            frame, decoded = item.frame, decoded + 1
             with clock.stage("motion"):
                 detections = motion.detect(frame)
             with clock.stage("people"):
                 detections = assist.refine(frame, detections)
             with clock.stage("track"):
                 tracker.update(detections, frame.t, frame.index)
+            if views is not None:
+                with clock.stage("crops"):
+                    views.offer(tracker.movers(), frame.index, item.picture, item.lead)
         return assist.finish(tracker.finish(), self.config.step), decoded, sorted(keyframes)
 
     def _sampled_pass(
@@ -260,24 +268,43 @@ class Scanner:
         return _Prepared(track, shape, boxes, TrackCrops(harvest.tight(track.points), context))
 
     def _crops(
-        self, path: Path, tracks: list[Track], size: tuple[int, int], keyframes: list[int]
+        self,
+        path: Path,
+        tracks: list[Track],
+        size: tuple[int, int],
+        keyframes: list[int],
+        views: ViewCache | None = None,
     ) -> dict[int, TrackCrops]:
-        """Each track's crops at its candidate frames, cut from one full-resolution picture at a
-        time (memory stays bounded by the crops, however many tracks the file holds)."""
+        """Each track's crops at its candidate frames: from the regions `views` held, else cut
+        from the full-resolution pictures decoded again, one at a time (memory stays bounded by
+        the crops, however many tracks the file holds)."""
         count = self.config.crop_candidates
-        crops = {t.track_id: TrackCrops() for t in tracks}
         verify = {t.track_id: self._verify(t, size) for t in tracks}
-        wanting: dict[int, list[Track]] = {}
+        found: dict[tuple[int, int], tuple[Crop, Crop | None]] = {}
+        missing: dict[int, list[Track]] = {}
         for track in tracks:
             for frame in crop_candidates(track, size, count, keyframes):
-                wanting.setdefault(frame, []).append(track)
-        for index, image in decode.pictures(path, wanting):
-            for track in wanting[index]:
-                found = crops[track.track_id]
-                found.tight += make_crops(track, {index: image})
-                if verify[track.track_id]:
-                    found.context += make_crops(track, {index: image}, context=True)
+                cutout = views.cutout(track, frame) if views is not None else None
+                if cutout is None:
+                    missing.setdefault(frame, []).append(track)
+                else:
+                    found[track.track_id, frame] = self._cut(cutout, track, frame, verify)
+        for index, image in decode.pictures(path, missing):
+            for track in missing[index]:
+                found[track.track_id, index] = self._cut(Cutout.whole(image), track, index, verify)
+        crops = {t.track_id: TrackCrops() for t in tracks}
+        for (track_id, _), (tight, context) in sorted(found.items()):
+            crops[track_id].tight.append(tight)
+            crops[track_id].context += [context] if context is not None else []
         return crops
+
+    @staticmethod
+    def _cut(
+        cutout: Cutout, track: Track, frame: int, verify: dict[int, bool]
+    ) -> tuple[Crop, Crop | None]:
+        point = next(p for p in track.points if p.frame == frame)
+        context = crops_of(cutout, point, context=True) if verify[track.track_id] else None
+        return crops_of(cutout, point, context=False), context
 
     def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
         """A fully decoded track: its observed boxes, judged on its own points."""
