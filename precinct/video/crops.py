@@ -113,13 +113,13 @@ def crops_of(cutout: Cutout, point: TrackPoint, context: bool) -> Crop:
 Rank = tuple[bool, int, float]
 
 
-@dataclass
+@dataclass(eq=False)
 class _View:
     point: TrackPoint
     lead: int
-    rect: tuple[int, int, int, int]  # x0, y0, x1, y1 in the picture (even)
-    i420: Image  # the region's Y, U and V planes, stacked as libswscale reads them
-    colour: tuple[int, int]  # the picture's colour space and range
+    rect: tuple[int, int, int, int] = (0, 0, 0, 0)  # x0, y0, x1, y1 in the picture (even)
+    i420: Image | None = None  # the region's Y, U and V planes, stacked as libswscale reads
+    colour: tuple[int, int] = (0, 0)  # the picture's colour space and range
 
     def rank(self, largest: float) -> Rank:
         return _rank(self.point.box.area, self.lead, largest)
@@ -133,9 +133,16 @@ def _rank(area: float, lead: int, largest: float) -> Rank:
 
 @dataclass
 class _Held:
-    points: list[TrackPoint]  # the track's own list (held: its id names the track)
+    first: TrackPoint  # the track's first point (held: its id names the track; the finished
+    # track may hold a new list, with gaps filled, but the same points)
     largest: float = 0.0
     views: list[_View] = field(default_factory=list)
+    worst: tuple[float, Rank] | None = None  # (largest, the worst view's rank) when computed
+
+    def worst_rank(self) -> Rank:
+        if self.worst is None or self.worst[0] != self.largest:
+            self.worst = (self.largest, max(v.rank(self.largest) for v in self.views))
+        return self.worst[1]
 
 
 class ViewCache:
@@ -165,13 +172,13 @@ class ViewCache:
                 continue
             if features.touches_edge(point.box, self.size, EDGE_MARGIN_PX):
                 continue
-            held = self._held.setdefault(id(mover.points), _Held(mover.points))
+            held = self._held.setdefault(id(mover.points[0]), _Held(mover.points[0]))
             self._consider(held, point, lead, picture)
 
     def cutout(self, track: Track, frame: int) -> Cutout | None:
         """The held region of `track` at `frame` (None when it was not kept)."""
-        held = self._held.get(id(track.points))
-        if held is None or held.points is not track.points:
+        held = self._held.get(id(track.points[0])) if track.points else None
+        if held is None or held.first is not track.points[0]:
             return None
         point = next((p for p in track.points if p.frame == frame), None)
         for view in held.views:
@@ -182,28 +189,31 @@ class ViewCache:
     def _consider(self, held: _Held, point: TrackPoint, lead: int, picture: av.VideoFrame) -> None:
         held.largest = max(held.largest, point.box.area)
         if len(held.views) >= self.keep:
-            worst = max(v.rank(held.largest) for v in held.views)
-            if _rank(point.box.area, lead, held.largest) >= worst:
+            if _rank(point.box.area, lead, held.largest) >= held.worst_rank():
                 return  # ties go to the earlier point, as in `crop_candidates`
-        held.views.append(self._view(point, lead, picture))
-        held.views = _spread(sorted(held.views, key=lambda v: v.rank(held.largest)), self.keep)
+        view = _View(point, lead)
+        ranked = sorted([*held.views, view], key=lambda v: v.rank(held.largest))
+        held.views, held.worst = _spread(ranked, self.keep), None
+        if any(v is view for v in held.views):
+            self._fill(view, picture)  # pixels are copied only for a view that is kept
 
-    def _view(self, point: TrackPoint, lead: int, picture: av.VideoFrame) -> _View:
-        x0, y0, x1, y1 = tight_rect(point.box, self.size)
-        left, top, side = square_window(point.box)
+    def _fill(self, view: _View, picture: av.VideoFrame) -> None:
+        x0, y0, x1, y1 = tight_rect(view.point.box, self.size)
+        left, top, side = square_window(view.point.box)
         x0, y0 = max(0, min(x0, left)) & ~1, max(0, min(y0, top)) & ~1
         x1 = min(self.size[0], max(x1, left + side) + 1) & ~1
         y1 = min(self.size[1], max(y1, top + side) + 1) & ~1
-        planes = [
-            plane(picture, 0)[y0:y1, x0:x1],
-            plane(picture, 1)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2],
-            plane(picture, 2)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2],
-        ]
-        i420 = np.concatenate([p.ravel() for p in planes]).reshape(-1, x1 - x0)
-        colour = (int(picture.colorspace), int(picture.color_range))
-        return _View(point, lead, (x0, y0, x1, y1), i420, colour)
+        width, height = x1 - x0, y1 - y0
+        i420 = np.empty((height * 3 // 2, width), np.uint8)  # Y, then U, then V, flat
+        i420[:height] = plane(picture, 0)[y0:y1, x0:x1]
+        chroma = i420[height:].reshape(2, height // 2, width // 2)
+        chroma[0] = plane(picture, 1)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
+        chroma[1] = plane(picture, 2)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
+        view.rect, view.i420 = (x0, y0, x1, y1), i420
+        view.colour = (int(picture.colorspace), int(picture.color_range))
 
     def _convert(self, view: _View) -> Cutout:
+        assert view.i420 is not None
         x0, y0, x1, y1 = view.rect
         region = av.VideoFrame.from_ndarray(view.i420, format="yuv420p")
         region.colorspace, region.color_range = view.colour
@@ -217,11 +227,20 @@ class ViewCache:
 
 def _spread(ranked: list[_View], count: int) -> list[_View]:
     """The first `count` views in rank order more than `SPACING` frames from each better one
-    (how `crop_candidates` chooses)."""
+    (how `crop_candidates` chooses), and as many again of those it passed over that may yet be
+    chosen: a view passed over for a better one nearby that is smaller or later after its
+    keyframe may outrank it once the track grows (being near its largest then decides)."""
     chosen: list[_View] = []
+    spare: list[_View] = []
     for view in ranked:
-        if all(abs(view.point.frame - other.point.frame) > SPACING for other in chosen):
+        near = [other for other in chosen if abs(view.point.frame - other.point.frame) <= SPACING]
+        if not near and len(chosen) < count:
             chosen.append(view)
-        if len(chosen) == count:
-            break
-    return chosen
+        elif not all(_dominates(other, view) for other in near) and len(spare) < count:
+            spare.append(view)
+    return chosen + spare
+
+
+def _dominates(a: _View, b: _View) -> bool:
+    """Whether `a` ranks before `b` however large the track grows."""
+    return a.point.box.area >= b.point.box.area and a.lead <= b.lead
