@@ -135,6 +135,7 @@ def _rank(area: float, lead: int, largest: float) -> Rank:
 class _Held:
     first: TrackPoint  # the track's first point (held: its id names the track; the finished
     # track may hold a new list, with gaps filled, but the same points)
+    points: list[TrackPoint]  # the tracker's list of its points
     largest: float = 0.0
     views: list[_View] = field(default_factory=list)
     worst: tuple[float, Rank] | None = None  # (largest, the worst view's rank) when computed
@@ -151,14 +152,17 @@ class ViewCache:
 
     For every live track matched in a frame, inside the picture, the region holding its tight
     and square crops is copied (YUV, a few kB to a few hundred) when it ranks among the track's
-    `keep` best points so far by `crop_candidates`' order. Crops cut from a held region equal
+    2·`count` best points so far by `crop_candidates`' order. Crops cut from a held region equal
     those from the whole picture: the region is converted by libswscale as the picture is, and
-    cut in picture coordinates (`Cutout`). Memory: `keep` regions per track."""
+    cut in picture coordinates (`Cutout`). When a track ends, only its candidates stay.
+    Memory: up to 4·`count` regions per live track, `count` per ended one."""
 
-    def __init__(self, size: tuple[int, int], keep: int) -> None:
-        self.size, self.keep = size, max(1, keep)
+    def __init__(self, size: tuple[int, int], count: int) -> None:
+        self.size, self.count, self.keep = size, max(1, count), 2 * max(1, count)
         self.enabled = size[0] % 2 == 0 and size[1] % 2 == 0
         self._held: dict[int, _Held] = {}
+        self._live: dict[int, bool] = {}  # keys of the tracks being followed: confirmed?
+        self._keyframes: set[int] = set()  # indices of the keyframes seen so far
         self._scalers: dict[tuple[int, int], VideoReformatter] = {}
 
     def offer(self, movers: list[Mover], frame: int, picture: av.VideoFrame, lead: int) -> None:
@@ -166,14 +170,37 @@ class ViewCache:
         decoded `lead` frames after its keyframe)."""
         if not self.enabled or picture.format.name not in ("yuv420p", "yuvj420p"):
             return
+        live = {id(m.points[0]): m.confirmed for m in movers if m.points}
+        self._keyframes.add(frame - lead)
+        for key in [k for k in self._live if k not in live]:
+            self._ended(key)
         for mover in movers:
             point = mover.points[-1] if mover.points else None
             if point is None or point.frame != frame or point.box.w < 1 or point.box.h < 1:
                 continue
             if features.touches_edge(point.box, self.size, EDGE_MARGIN_PX):
                 continue
-            held = self._held.setdefault(id(mover.points[0]), _Held(mover.points[0]))
+            key = id(mover.points[0])
+            held = self._held.setdefault(key, _Held(mover.points[0], mover.points))
+            self._live[key] = mover.confirmed
             self._consider(held, point, lead, picture)
+
+    def _ended(self, key: int) -> None:
+        """A track left the tracker: if it was never confirmed it is gone, else its crop
+        candidates are known now (unless gaps are filled later): only those views stay."""
+        confirmed = self._live.pop(key)
+        held = self._held[key]
+        if not confirmed:
+            del self._held[key]
+            return
+        track = Track(0, held.points)
+        wanted = set(crop_candidates(track, self.size, self.count, sorted(self._keyframes)))
+        held.views = [v for v in held.views if v.point.frame in wanted]
+
+    @property
+    def held_bytes(self) -> int:
+        views = [v for held in self._held.values() for v in held.views]
+        return sum(v.i420.nbytes for v in views if v.i420 is not None)
 
     def cutout(self, track: Track, frame: int) -> Cutout | None:
         """The held region of `track` at `frame` (None when it was not kept)."""

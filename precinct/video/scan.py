@@ -164,7 +164,7 @@ class Scanner:
             decoded = len(seen)
             prepared = [self._sampled(t, seen, size, harvest) for t in tracks]
         else:
-            views = ViewCache(size, 2 * self.config.crop_candidates)
+            views = ViewCache(size, self.config.crop_candidates)
             tracks, decoded, keyframes = self._detail_pass(path, spans, clock, views)
             with clock.stage("crops"):
                 crops = self._crops(path, tracks, size, keyframes, views)

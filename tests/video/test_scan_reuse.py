@@ -47,15 +47,22 @@ def moving(track_id: int, x0: float, width: float) -> Track:
     return track
 
 
-def held_while_decoding(path: Path, tracks: list[Track], keep: int) -> ViewCache:
-    """Offer every frame's picture as the detail pass does, the tracks growing point by point."""
-    views = ViewCache(SIZE, keep)
+def held_while_decoding(
+    path: Path, tracks: list[Track], count: int, end: bool = False
+) -> ViewCache:
+    """Offer every frame's picture as the detail pass does, the tracks growing point by point
+    (and, with `end`, ending after the last frame)."""
+    views = ViewCache(SIZE, count)
+    picture = None
     growing = [Track(t.track_id) for t in tracks]
     for item in decode.iter_pictured(path, [Span(0.0, FRAMES / 25)], 320):
         for whole, live in zip(tracks, growing, strict=True):
             live.points.append(whole.points[item.frame.index])
         movers = [Mover(t.points, t.points[-1].box, 0.0, 0.0, True) for t in growing]
         views.offer(movers, item.frame.index, item.picture, item.lead)
+        picture = item.picture
+    if end and picture is not None:
+        views.offer([], FRAMES, picture, FRAMES - 50)
     for whole, live in zip(tracks, growing, strict=True):
         whole.points = live.points  # the finished track holds the list the cache saw
     return views
@@ -63,7 +70,7 @@ def held_while_decoding(path: Path, tracks: list[Track], keep: int) -> ViewCache
 
 def test_crops_from_held_regions_equal_crops_from_the_whole_picture(colourful: Path) -> None:
     tracks = [moving(1, 40.2, 0.5), moving(2, 300.6, 1.4)]
-    views = held_while_decoding(colourful, tracks, keep=8)
+    views = held_while_decoding(colourful, tracks, 4)
     for track in tracks:
         wanted = crop_candidates(track, SIZE, 4, [0, 50])
         pictures = decode.frames_at(colourful, wanted)
@@ -112,9 +119,9 @@ def test_the_crops_pass_decodes_only_what_was_not_held(
         assert len(held[track.track_id].context) == 3
 
 
-def test_a_small_cache_keeps_the_best_ranked_views_only(colourful: Path) -> None:
+def test_an_ended_track_keeps_only_its_candidates(colourful: Path) -> None:
     track = moving(1, 40.2, 0.5)
-    views = held_while_decoding(colourful, [track], keep=2)
+    views = held_while_decoding(colourful, [track], 2, end=True)
     held = [f for f in range(FRAMES) if views.cutout(track, f) is not None]
     assert held == sorted(crop_candidates(track, SIZE, 2, [0, 50]))
 
