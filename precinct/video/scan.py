@@ -21,19 +21,20 @@ from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
     CropVerifier,
-    Cutout,
     Detector,
     OnnxDetector,
     PersonDetector,
     ssdlite_model,
 )
-from precinct.video.crops import TrackCrops, ViewCache, crop_candidates, crops_of
+from precinct.video.crops import CropRequest, TrackCrops, track_crops
+from precinct.video.crops import crop_candidates as crop_candidates
 from precinct.video.crops import make_crops as make_crops
 from precinct.video.harvest import CropHarvest
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
 from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
-from precinct.video.types import Calibration, Crop, Track, TrackSummary
+from precinct.video.types import Calibration, Track, TrackSummary
+from precinct.video.views import ViewCache
 
 ENGINE_VERSION = "scan-1"
 
@@ -275,36 +276,11 @@ class Scanner:
         keyframes: list[int],
         views: ViewCache | None = None,
     ) -> dict[int, TrackCrops]:
-        """Each track's crops at its candidate frames: from the regions `views` held, else cut
-        from the full-resolution pictures decoded again, one at a time (memory stays bounded by
-        the crops, however many tracks the file holds)."""
-        count = self.config.crop_candidates
-        verify = {t.track_id: self._verify(t, size) for t in tracks}
-        found: dict[tuple[int, int], tuple[Crop, Crop | None]] = {}
-        missing: dict[int, list[Track]] = {}
-        for track in tracks:
-            for frame in crop_candidates(track, size, count, keyframes):
-                cutout = views.cutout(track, frame) if views is not None else None
-                if cutout is None:
-                    missing.setdefault(frame, []).append(track)
-                else:
-                    found[track.track_id, frame] = self._cut(cutout, track, frame, verify)
-        for index, image in decode.pictures(path, missing):
-            for track in missing[index]:
-                found[track.track_id, index] = self._cut(Cutout.whole(image), track, index, verify)
-        crops = {t.track_id: TrackCrops() for t in tracks}
-        for (track_id, _), (tight, context) in sorted(found.items()):
-            crops[track_id].tight.append(tight)
-            crops[track_id].context += [context] if context is not None else []
-        return crops
-
-    @staticmethod
-    def _cut(
-        cutout: Cutout, track: Track, frame: int, verify: dict[int, bool]
-    ) -> tuple[Crop, Crop | None]:
-        point = next(p for p in track.points if p.frame == frame)
-        context = crops_of(cutout, point, context=True) if verify[track.track_id] else None
-        return crops_of(cutout, point, context=False), context
+        """Each track's crops at its candidate frames (see `crops.track_crops`); the context
+        crops only of the tracks the detector will look at."""
+        verify = {t.track_id for t in tracks if self._verify(t, size)}
+        wanted = CropRequest(size, self.config.crop_candidates, keyframes, verify)
+        return track_crops(path, tracks, wanted, views)
 
     def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
         """A fully decoded track: its observed boxes, judged on its own points."""

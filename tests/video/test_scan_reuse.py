@@ -12,12 +12,13 @@ import pytest
 
 from precinct.video import decode
 from precinct.video.classify import Classifier, CropVerifier, Hit
-from precinct.video.crops import ViewCache, crop_candidates, crops_of, make_crops
+from precinct.video.crops import crop_candidates, crops_of, make_crops
 from precinct.video.keyframes import middle_of
 from precinct.video.scan import ScanConfig, Scanner
 from precinct.video.track import KalmanBox, Mover, TrackerConfig
 from precinct.video.triage import Span
 from precinct.video.types import Box, Image, Track, TrackPoint
+from precinct.video.views import ViewCache
 
 SIZE = (640, 360)
 FRAMES = 100
