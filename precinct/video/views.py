@@ -31,7 +31,7 @@ class _View:
     lead: int
     rect: tuple[int, int, int, int] = (0, 0, 0, 0)  # x0, y0, x1, y1 in the picture (even)
     i420: Image | None = None  # the region's Y, U and V planes, stacked as libswscale reads
-    colour: tuple[int, int] = (0, 0)  # the picture's colour space and range
+    colour: tuple[str, int, int] = ("yuv420p", 0, 0)  # the picture's format, space and range
 
     def rank(self, largest: float) -> Rank:
         return _rank(self.point.box.area, self.lead, largest)
@@ -149,13 +149,14 @@ class ViewCache:
         chroma[0] = plane(picture, 1)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
         chroma[1] = plane(picture, 2)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
         view.rect, view.i420 = (x0, y0, x1, y1), i420
-        view.colour = (int(picture.colorspace), int(picture.color_range))
+        view.colour = (picture.format.name, int(picture.colorspace), int(picture.color_range))
 
     def _convert(self, view: _View) -> Cutout:
         assert view.i420 is not None
         x0, y0, x1, y1 = view.rect
-        region = av.VideoFrame.from_ndarray(view.i420, format="yuv420p")
-        region.colorspace, region.color_range = view.colour
+        name, space, level = view.colour
+        region = av.VideoFrame.from_ndarray(view.i420, format=name)
+        region.colorspace, region.color_range = space, level
         scaler = self._scalers.pop((x1 - x0, y1 - y0), None) or VideoReformatter()
         self._scalers[(x1 - x0, y1 - y0)] = scaler  # most recent last
         while len(self._scalers) > 16:

@@ -24,20 +24,23 @@ SIZE = (640, 360)
 FRAMES = 100
 
 
-@pytest.fixture(scope="module")
-def colourful(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def encode_colour(path: Path, pix_fmt: str) -> Path:
     """Colour noise that changes every frame (each region of each frame is its own)."""
-    path = tmp_path_factory.mktemp("reuse") / "colour.mp4"
     rng = np.random.default_rng(5)
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt = SIZE[0], SIZE[1], "yuv420p"
+        stream.width, stream.height, stream.pix_fmt = SIZE[0], SIZE[1], pix_fmt
         stream.options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "qp": "10"}
         for _ in range(FRAMES):
             image = rng.integers(0, 256, (SIZE[1], SIZE[0], 3)).astype(np.uint8)
             out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")))
         out.mux(stream.encode(None))
     return path
+
+
+@pytest.fixture(scope="module")
+def colourful(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return encode_colour(tmp_path_factory.mktemp("reuse") / "colour.mp4", "yuv420p")
 
 
 def moving(track_id: int, x0: float, width: float) -> Track:
@@ -69,12 +72,16 @@ def held_while_decoding(
     return views
 
 
-def test_crops_from_held_regions_equal_crops_from_the_whole_picture(colourful: Path) -> None:
+@pytest.mark.parametrize("full_range", [False, True])
+def test_crops_from_held_regions_equal_crops_from_the_whole_picture(
+    colourful: Path, tmp_path: Path, full_range: bool
+) -> None:
+    clip = encode_colour(tmp_path / "jpeg.mp4", "yuvj420p") if full_range else colourful
     tracks = [moving(1, 40.2, 0.5), moving(2, 300.6, 1.4)]
-    views = held_while_decoding(colourful, tracks, 4)
+    views = held_while_decoding(clip, tracks, 4)
     for track in tracks:
         wanted = crop_candidates(track, SIZE, 4, [0, 50])
-        pictures = decode.frames_at(colourful, wanted)
+        pictures = decode.frames_at(clip, wanted)
         for frame in wanted:
             cutout = views.cutout(track, frame)
             assert cutout is not None, frame
