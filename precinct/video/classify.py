@@ -148,17 +148,43 @@ class OnnxDetector:
 # --- crop verification and fusion --------------------------------------------------------------
 
 
-def square_crop(image: Image, box: Box, pad: float = 0.3, fill: int = 114) -> Image:
+@dataclass(frozen=True)
+class Cutout:
+    """A region of a larger picture: `pixels` are its rows from `top` and columns from `left`;
+    the whole picture is `size` (width, height). Crops cut from a cutout that holds them equal
+    those cut from the whole picture."""
+
+    pixels: Image
+    left: int
+    top: int
+    size: tuple[int, int]
+
+    @classmethod
+    def whole(cls, image: Image) -> Cutout:
+        return cls(image, 0, 0, (image.shape[1], image.shape[0]))
+
+    def rect(self, x0: int, y0: int, x1: int, y1: int) -> Image:
+        """The pixels of the picture's rectangle (which must lie inside the cutout)."""
+        return self.pixels[y0 - self.top : y1 - self.top, x0 - self.left : x1 - self.left]
+
+
+def square_crop(image: Image | Cutout, box: Box, pad: float = 0.3, fill: int = 114) -> Image:
     """A square around `box` with `pad` × its long side of context on each side, from `image`
     (grey beyond the image edges). Detectors confirm far more people with context around them."""
-    side = int(round(max(box.w, box.h) * (1 + 2 * pad)))
-    x0, y0 = int(round(box.cx - side / 2)), int(round(box.cy - side / 2))
+    cutout = image if isinstance(image, Cutout) else Cutout.whole(image)
+    x0, y0, side = square_window(box, pad)
     out = np.full((side, side, 3), fill, dtype=np.uint8)
-    h, w = image.shape[:2]
+    w, h = cutout.size
     sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x0 + side, w), min(y0 + side, h)
     if sx1 > sx0 and sy1 > sy0:
-        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = image[sy0:sy1, sx0:sx1]
+        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = cutout.rect(sx0, sy0, sx1, sy1)
     return out
+
+
+def square_window(box: Box, pad: float = 0.3) -> tuple[int, int, int]:
+    """Left, top and side of the square `square_crop` cuts around `box` (picture pixels)."""
+    side = int(round(max(box.w, box.h) * (1 + 2 * pad)))
+    return int(round(box.cx - side / 2)), int(round(box.cy - side / 2)), side
 
 
 @dataclass(frozen=True)

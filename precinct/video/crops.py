@@ -1,24 +1,33 @@
 """Full-resolution crops of tracks for the `full` scan: the candidate frames (largest views,
-cheapest to decode) and the crops cut from their pictures (a second decode pass; the `burst`
-scan takes its crops while decoding, see `harvest`)."""
+cheapest to decode) and the crops cut from their pictures. The detail pass holds the regions
+around each track's likeliest candidates while it decodes (`views.ViewCache`); only the candidates
+it does not hold are decoded again (the `burst` scan takes its crops while decoding, see
+`harvest`)."""
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video import features
-from precinct.video.classify import square_crop
+from precinct.video import decode, features
+from precinct.video.classify import Cutout, square_crop
 from precinct.video.types import Box, Crop, Track, TrackPoint
+
+if TYPE_CHECKING:
+    from precinct.video.views import ViewCache
 
 EDGE_MARGIN_PX = 4
 TIGHT_PAD = 0.1  # a tight crop is the box plus this share of its size on each side
 NEAR_LARGEST = 0.8
 """Crop candidates are frames where the track's box is at least this share of its largest."""
+SPACING = 5
+"""… more than this many frames apart."""
 
 
 @dataclass
@@ -50,7 +59,7 @@ def crop_candidates(
     ranked = sorted(inside, key=rank)
     chosen: list[int] = []
     for point in ranked:
-        if all(abs(point.frame - other) > 5 for other in chosen):
+        if all(abs(point.frame - other) > SPACING for other in chosen):
             chosen.append(point.frame)
         if len(chosen) == count:
             break
@@ -65,14 +74,22 @@ def _lead(frame: int, keyframes: Sequence[int]) -> int:
     return frame - keyframes[at - 1] if at else frame + 1
 
 
-def cut(image: NDArray[np.uint8], box: Box, pad: float = TIGHT_PAD) -> NDArray[np.uint8]:
-    """The tight crop of `box` (plus `pad` each side), clipped to `image`."""
-    height, width = image.shape[:2]
+def tight_rect(
+    box: Box, size: tuple[int, int], pad: float = TIGHT_PAD
+) -> tuple[int, int, int, int]:
+    """The tight crop's rectangle (x0, y0, x1, y1) in a picture of `size` (width, height)."""
+    width, height = size
     x0 = int(max(0, box.x - box.w * pad))
     y0 = int(max(0, box.y - box.h * pad))
     x1 = int(min(width, box.x + box.w * (1 + pad)))
     y1 = int(min(height, box.y + box.h * (1 + pad)))
-    return image[y0 : max(y1, y0 + 1), x0 : max(x1, x0 + 1)].copy()
+    return x0, y0, max(x1, x0 + 1), max(y1, y0 + 1)
+
+
+def cut(image: NDArray[np.uint8] | Cutout, box: Box, pad: float = TIGHT_PAD) -> NDArray[np.uint8]:
+    """The tight crop of `box` (plus `pad` each side), clipped to `image`."""
+    cutout = image if isinstance(image, Cutout) else Cutout.whole(image)
+    return cutout.rect(*tight_rect(box, cutout.size, pad)).copy()
 
 
 def make_crops(
@@ -81,11 +98,56 @@ def make_crops(
     """Crops of the track at the given frames: tight (for display) or square with context
     around the object (what a detector needs to recognise it)."""
     by_frame = {p.frame: p for p in track.points}
-    crops = []
-    for index, image in frames.items():
-        point = by_frame.get(index)
-        if point is None:
-            continue
-        pixels = square_crop(image, point.box) if context else cut(image, point.box)
-        crops.append(Crop(index, point.t, point.box, pixels, features.sharpness(pixels)))
+    return [
+        crops_of(Cutout.whole(image), by_frame[index], context)
+        for index, image in frames.items()
+        if index in by_frame
+    ]
+
+
+def crops_of(cutout: Cutout, point: TrackPoint, context: bool) -> Crop:
+    """The tight crop (or, with `context`, the square one) of a track at one of its points."""
+    pixels = square_crop(cutout, point.box) if context else cut(cutout, point.box)
+    return Crop(point.frame, point.t, point.box, pixels, features.sharpness(pixels))
+
+
+@dataclass(frozen=True)
+class CropRequest:
+    """What the crops pass cuts: `count` candidates per track in a picture of `size`, judged
+    with the `keyframes` decoded; context crops for the tracks in `verify` (ids)."""
+
+    size: tuple[int, int]
+    count: int
+    keyframes: Sequence[int]
+    verify: set[int]
+
+
+def track_crops(
+    path: Path, tracks: list[Track], request: CropRequest, views: ViewCache | None = None
+) -> dict[int, TrackCrops]:
+    """Each track's crops at its candidate frames: from the regions `views` held, else cut
+    from the full-resolution pictures decoded again, one at a time (memory stays bounded by
+    the crops, however many tracks the file holds). Crops of a track are in frame order."""
+    found: dict[tuple[int, int], tuple[Crop, Crop | None]] = {}
+    missing: dict[int, list[Track]] = {}
+    for track in tracks:
+        for frame in crop_candidates(track, request.size, request.count, request.keyframes):
+            cutout = views.cutout(track, frame) if views is not None else None
+            if cutout is None:
+                missing.setdefault(frame, []).append(track)
+            else:
+                found[track.track_id, frame] = _both(cutout, track, frame, request.verify)
+    for index, image in decode.pictures(path, missing):
+        for track in missing[index]:
+            found[track.track_id, index] = _both(Cutout.whole(image), track, index, request.verify)
+    crops = {t.track_id: TrackCrops() for t in tracks}
+    for (track_id, _), (tight, context) in sorted(found.items()):
+        crops[track_id].tight.append(tight)
+        crops[track_id].context += [context] if context is not None else []
     return crops
+
+
+def _both(cutout: Cutout, track: Track, frame: int, verify: set[int]) -> tuple[Crop, Crop | None]:
+    point = next(p for p in track.points if p.frame == frame)
+    context = crops_of(cutout, point, context=True) if track.track_id in verify else None
+    return crops_of(cutout, point, context=False), context

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import av
 import cv2
@@ -98,6 +98,7 @@ class Reader:
         self._frames: Iterator[av.VideoFrame] | None = None
         self._pending: tuple[float, av.VideoFrame] | None = None
         self.keyframes: set[int] = set()  # indices of the keyframes decoded so far
+        self.last_key: int | None = None  # … and the latest of them
         self.stamps = FrameStamps(prefer_dts=container.format.name == "avi")  # no pts in AVI
 
     def seek(self, t: float) -> None:
@@ -118,7 +119,8 @@ class Reader:
             if frame is not None and stamp is not None:
                 self.position = self.clock.seconds(stamp)
                 if frame.key_frame:
-                    self.keyframes.add(self.clock.index(self.position))
+                    self.last_key = self.clock.index(self.position)
+                    self.keyframes.add(self.last_key)
                 return self.position, frame
         return None
 
@@ -164,6 +166,15 @@ class _Size:
         return cls(target, max(2, round(source_h * target / source_w)), source_w / target)
 
 
+class Pictured(NamedTuple):
+    """A reduced luma frame with its full-resolution picture (hold the picture only while the
+    frame is processed) and how many frames were decoded for it from its keyframe."""
+
+    frame: Frame
+    picture: av.VideoFrame
+    lead: int  # frames since the latest keyframe decoded (index + 1 when none was)
+
+
 def iter_frames(
     path: Path,
     spans: Sequence[Span],
@@ -177,7 +188,29 @@ def iter_frames(
     half the cost); with `step` > 1 only frames whose index is a multiple of `step`.
     `keyframes`, if given, receives the index of every keyframe decoded on the way (those
     the spans start from included): where fetching a full-resolution picture is cheap."""
-    convert = _luma if grey else _bgr
+    for item in _iter_pictured(path, spans, width, step, _luma if grey else _bgr, keyframes):
+        yield item.frame
+
+
+def iter_pictured(
+    path: Path,
+    spans: Sequence[Span],
+    width: int = 384,
+    step: int = 1,
+    keyframes: set[int] | None = None,
+) -> Iterator[Pictured]:
+    """As `iter_frames(…, grey=True)`, with each frame's full-resolution picture."""
+    return _iter_pictured(path, spans, width, step, _luma, keyframes)
+
+
+def _iter_pictured(
+    path: Path,
+    spans: Sequence[Span],
+    width: int,
+    step: int,
+    convert: Converter,
+    keyframes: set[int] | None,
+) -> Iterator[Pictured]:
     with reading(path) as reader:
         size = _Size.reduced(reader.stream, width)
         try:
@@ -193,7 +226,7 @@ Converter = Callable[["Reader", av.VideoFrame, "_Size"], Image]
 
 def _span_frames(
     reader: Reader, span: Span, size: _Size, step: int, convert: Converter
-) -> Iterator[Frame]:
+) -> Iterator[Pictured]:
     reader.reach(span.start_t)
     while (item := reader.next()) is not None:
         t, frame = item
@@ -202,7 +235,9 @@ def _span_frames(
             return
         index = reader.clock.index(t)
         if t >= span.start_t and index % step == 0:
-            yield Frame(index, t, convert(reader, frame, size), size.scale)
+            key = reader.last_key
+            lead = index - key if key is not None else index + 1
+            yield Pictured(Frame(index, t, convert(reader, frame, size), size.scale), frame, lead)
 
 
 def frames_at(path: Path, indices: Iterable[int]) -> dict[int, Image]:

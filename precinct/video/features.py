@@ -198,20 +198,26 @@ def _centre(crop: Image) -> Image:
     return crop[int(h * 0.15) : max(int(h * 0.85), 1), int(w * 0.25) : max(int(w * 0.75), 1)]
 
 
-def _pixel_names(bgr: Image) -> NDArray[np.str_]:
+PALETTE = sorted({name for _, name in HUE_BANDS} | {"brown", "white", "black", "grey"})
+"""Every colour name, in alphabetical order: pixels are named by their index into it."""
+_CODE = {name: np.uint8(code) for code, name in enumerate(PALETTE)}
+
+
+def _pixel_names(bgr: Image) -> NDArray[np.uint8]:
+    """Each pixel's colour name, as its index into `PALETTE` (small integers, not strings:
+    naming the pixels of a crop cost milliseconds with string arrays)."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV).reshape(-1, 3).astype(np.int32)
     px = bgr.reshape(-1, 3).astype(np.int32)
     hue, sat, val = hsv[:, 0], hsv[:, 1], hsv[:, 2]
     chroma = px.max(axis=1) - px.min(axis=1)
-    names = np.select([hue < b for b, _ in HUE_BANDS], [n for _, n in HUE_BANDS], "red")
-    names = np.where((hue >= 6) & (hue < 25) & (val < 150) & (sat > 60), "brown", names)
-    names = np.where(
-        ((names == "red") | (names == "purple")) & (sat < 110) & (val > 170), "pink", names
-    )
-    grey = np.select([val >= 190, val < 70], ["white", "black"], "grey")
+    red, purple, pink = _CODE["red"], _CODE["purple"], _CODE["pink"]
+    names = np.select([hue < b for b, _ in HUE_BANDS], [_CODE[n] for _, n in HUE_BANDS], red)
+    names = np.where((hue >= 6) & (hue < 25) & (val < 150) & (sat > 60), _CODE["brown"], names)
+    names = np.where(((names == red) | (names == purple)) & (sat < 110) & (val > 170), pink, names)
+    grey = np.select([val >= 190, val < 70], [_CODE["white"], _CODE["black"]], _CODE["grey"])
     achromatic = (chroma < MIN_CHROMA) | ((val < 90) & (chroma < 0.6 * val))  # dim and dull
     names = np.where(achromatic, grey, names)
-    return np.asarray(np.where(val < 45, "black", names))
+    return np.asarray(np.where(val < 45, _CODE["black"], names), dtype=np.uint8)
 
 
 def dominant_colours(crop: Image, k: int = 3) -> tuple[str, ...]:
@@ -219,14 +225,14 @@ def dominant_colours(crop: Image, k: int = 3) -> tuple[str, ...]:
 
     Each pixel gets a palette name (black, white, grey, red, orange, yellow, green, cyan, blue,
     purple, pink, brown); dark or low-chroma pixels are black/grey/white whatever their hue, so
-    noisy night footage does not produce rainbow colours."""
+    noisy night footage does not produce rainbow colours. Equal shares go in alphabetical order."""
     region = _centre(crop)
     if region.size == 0:
         return ()
-    names, counts = np.unique(_pixel_names(region), return_counts=True)
+    counts = np.bincount(_pixel_names(region), minlength=len(PALETTE))
     order = np.argsort(-counts, kind="stable")
     total = counts.sum()
-    return tuple(str(names[i]) for i in order[:k] if counts[i] >= MIN_SHARE * total)
+    return tuple(PALETTE[i] for i in order[:k] if counts[i] and counts[i] >= MIN_SHARE * total)
 
 
 # --- crops -----------------------------------------------------------------------------------

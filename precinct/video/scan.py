@@ -26,12 +26,15 @@ from precinct.video.classify import (
     PersonDetector,
     ssdlite_model,
 )
-from precinct.video.crops import TrackCrops, crop_candidates, make_crops
+from precinct.video.crops import CropRequest, TrackCrops, track_crops
+from precinct.video.crops import crop_candidates as crop_candidates
+from precinct.video.crops import make_crops as make_crops
 from precinct.video.harvest import CropHarvest
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Tracker, TrackerConfig
 from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
 from precinct.video.types import Calibration, Track, TrackSummary
+from precinct.video.views import ViewCache
 
 ENGINE_VERSION = "scan-1"
 
@@ -164,9 +167,10 @@ class Scanner:
             decoded = len(seen)
             prepared = [self._sampled(t, seen, size, harvest) for t in tracks]
         else:
-            tracks, decoded, keyframes = self._detail_pass(path, spans, clock)
+            views = ViewCache(size, self.config.crop_candidates)
+            tracks, decoded, keyframes = self._detail_pass(path, spans, clock, views)
             with clock.stage("crops"):
-                crops = self._crops(path, tracks, size, keyframes)
+                crops = self._crops(path, tracks, size, keyframes, views)
             prepared = [_Prepared(t, t, link.observed_boxes(t), crops[t.track_id]) for t in tracks]
         with clock.stage("classify"):
             scanned = [self._finish_prepared(p, size) for p in prepared]
@@ -189,26 +193,31 @@ class Scanner:
         return merge_spans([*triage.spans, *extra])
 
     def _detail_pass(
-        self, path: Path, spans: Sequence[Span], clock: _Clock
+        self, path: Path, spans: Sequence[Span], clock: _Clock, views: ViewCache | None = None
     ) -> tuple[list[Track], int, list[int]]:
+        """Every frame of the spans through motion and the tracker; `views` holds regions of
+        the pictures for the crops on the way."""
         motion, tracker = MotionDetector(self.config.motion), Tracker(self.config.tracker)
         decoded, keyframes = 0, set[int]()
-        frames = decode.iter_frames(
-            path, spans, self.config.width, self.config.step, grey=True, keyframes=keyframes
+        frames = decode.iter_pictured(
+            path, spans, self.config.width, self.config.step, keyframes=keyframes
         )
         assist = people.assist_for(path, self.classifier.verifier, self.config.people)
         while True:
             with clock.stage("decode"):
-                frame = next(frames, None)
-            if frame is None:
+                item = next(frames, None)
+            if item is None:
                 break
-            decoded += 1
+            frame, decoded = item.frame, decoded + 1
             with clock.stage("motion"):
                 detections = motion.detect(frame)
             with clock.stage("people"):
                 detections = assist.refine(frame, detections)
             with clock.stage("track"):
                 tracker.update(detections, frame.t, frame.index)
+            if views is not None:
+                with clock.stage("crops"):
+                    views.offer(tracker.movers(), frame.index, item.picture, item.lead)
         return assist.finish(tracker.finish(), self.config.step), decoded, sorted(keyframes)
 
     def _sampled_pass(
@@ -266,24 +275,18 @@ class Scanner:
         return _Prepared(track, shape, boxes, TrackCrops(harvest.tight(track.points), context))
 
     def _crops(
-        self, path: Path, tracks: list[Track], size: tuple[int, int], keyframes: list[int]
+        self,
+        path: Path,
+        tracks: list[Track],
+        size: tuple[int, int],
+        keyframes: list[int],
+        views: ViewCache | None = None,
     ) -> dict[int, TrackCrops]:
-        """Each track's crops at its candidate frames, cut from one full-resolution picture at a
-        time (memory stays bounded by the crops, however many tracks the file holds)."""
-        count = self.config.crop_candidates
-        crops = {t.track_id: TrackCrops() for t in tracks}
-        verify = {t.track_id: self._verify(t, size) for t in tracks}
-        wanting: dict[int, list[Track]] = {}
-        for track in tracks:
-            for frame in crop_candidates(track, size, count, keyframes):
-                wanting.setdefault(frame, []).append(track)
-        for index, image in decode.pictures(path, wanting):
-            for track in wanting[index]:
-                found = crops[track.track_id]
-                found.tight += make_crops(track, {index: image})
-                if verify[track.track_id]:
-                    found.context += make_crops(track, {index: image}, context=True)
-        return crops
+        """Each track's crops at its candidate frames (see `crops.track_crops`); the context
+        crops only of the tracks the detector will look at."""
+        verify = {t.track_id for t in tracks if self._verify(t, size)}
+        wanted = CropRequest(size, self.config.crop_candidates, keyframes, verify)
+        return track_crops(path, tracks, wanted, views)
 
     def _finish(self, track: Track, crops: TrackCrops, size: tuple[int, int]) -> ScannedTrack:
         """A fully decoded track: its observed boxes, judged on its own points."""

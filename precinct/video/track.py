@@ -32,6 +32,7 @@ confirmed tracks, numbered in order of their first frame.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -72,8 +73,33 @@ class TrackerConfig:
     first_id: int = 1
 
 
+EYE2, EYE4 = np.eye(2), np.eye(4)
+NOISE_PATTERNS = np.stack(
+    [
+        np.kron(np.array(block, np.float64), EYE4).ravel()
+        for block in ([[1, 0], [0, 0]], [[0, 1], [1, 0]], [[0, 0], [0, 1]])
+    ]
+)
+"""The process noise of a constant-velocity step, (dt⁴/4, dt³/2, dt²)·σ² placed by `np.kron`
+of its 2×2 block with the 4×4 identity: one row per coefficient (a product, not a kron)."""
+
+
+@lru_cache(maxsize=64)
+def _transition(dt: float) -> Matrix:
+    """The constant-velocity step over `dt` (read only: shared by every filter)."""
+    f = np.eye(8)
+    f[:4, 4:] = EYE4 * dt
+    f.flags.writeable = False
+    return f
+
+
 class KalmanBox:
-    """Constant-velocity Kalman filter over (cx, cy, w, h); noises scale with the box size."""
+    """Constant-velocity Kalman filter over (cx, cy, w, h); noises scale with the box size.
+
+    Every call builds only what changes: the step matrix is cached per time step, the noise
+    matrices are products of fixed patterns (the filter runs for every live track in every
+    decoded frame; building them with `np.eye`/`np.kron` each time cost more than the
+    filtering itself)."""
 
     def __init__(self, box: Box, config: TrackerConfig) -> None:
         self.config = config
@@ -92,17 +118,16 @@ class KalmanBox:
         return Box(float(self.x[0]) - w / 2, float(self.x[1]) - h / 2, w, h)
 
     def predict(self, dt: float) -> None:
-        f = np.eye(8)
-        f[:4, 4:] = np.eye(4) * dt
+        f = _transition(dt)
         sigma = self.config.accel_noise * self.size
-        block = np.array([[dt**4 / 4, dt**3 / 2], [dt**3 / 2, dt**2]]) * sigma**2
-        q = np.kron(block, np.eye(4))
+        coefficients = np.array([dt**4 / 4, dt**3 / 2, dt**2]) * sigma**2
+        q = (coefficients @ NOISE_PATTERNS).reshape(8, 8)
         self.x = f @ self.x
         self.p = f @ self.p @ f.T + q
 
     def update(self, box: Box) -> None:
         z = np.array([box.cx, box.cy, box.w, box.h])
-        s = self.p[:4, :4] + self._r()
+        s = self.p[:4, :4] + EYE4 * self._measure_variance()
         gain = self.p[:, :4] @ np.linalg.inv(s)
         self.x = self.x + gain @ (z - self.x[:4])
         self.p = self.p - gain @ self.p[:4, :]
@@ -110,12 +135,12 @@ class KalmanBox:
     def distances(self, centres: Matrix) -> Vector:
         """Mahalanobis distances of n centres (n×2) from the predicted centre."""
         y = centres - self.x[:2]
-        s_inv = np.linalg.inv(self.p[:2, :2] + self._r()[:2, :2])
+        s_inv = np.linalg.inv(self.p[:2, :2] + EYE2 * self._measure_variance())
         squared: Vector = np.einsum("ni,ij,nj->n", y, s_inv, y)
         return np.sqrt(squared)
 
-    def _r(self) -> Matrix:
-        return np.eye(4) * (self.config.measure_noise * self.size) ** 2
+    def _measure_variance(self) -> float:
+        return float((self.config.measure_noise * self.size) ** 2)
 
 
 class Mover(NamedTuple):
