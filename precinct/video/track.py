@@ -64,6 +64,8 @@ class TrackerConfig:
     iou_accept: float = 0.5  # a pair with at least this IoU is feasible whatever the distance
     iou_weight: float = 0.5  # cost = w × (1 − IoU) + (1 − w) × distance / gate
     max_size_ratio: float = 3.0  # width or height may change at most this factor per match
+    coast_size_ratio: float = 1.5  # across a gap in the frames (sampled decoding: longer than
+    coast_gap_s: float = 0.2  # … this), a box's size stays within this factor of the last seen
     crossing_speed: float = 0.3  # tracks moving apart this fast (box sizes/s) share no blob
     crossing_cover: float = 1.5  # ... unless it is over this many times their boxes' union
     crossing_relative: float = 0.5  # ... and unless that is under this share of their speed
@@ -107,6 +109,7 @@ class KalmanBox:
         size = max(box.w, box.h, 1.0)
         pos, speed = config.measure_noise * size, config.init_speed * size
         self.p: Matrix = np.diag([pos**2] * 4 + [speed**2] * 2 + [(speed / 4) ** 2] * 2)
+        self.measured = (box.w, box.h)  # the last measured size
 
     @property
     def size(self) -> float:
@@ -124,12 +127,23 @@ class KalmanBox:
         q = (coefficients @ NOISE_PATTERNS).reshape(8, 8)
         self.x = f @ self.x
         self.p = f @ self.p @ f.T + q
+        if dt > self.config.coast_gap_s:
+            self._hold_size()
+
+    def _hold_size(self) -> None:
+        """A box's rate of growth holds for a few frames, not across a gap: while the filter
+        coasts, its size stays within `coast_size_ratio` of the last measured one (a far walker
+        unseen between two bursts would otherwise shrink to a pixel and fail the size gate)."""
+        ratio = self.config.coast_size_ratio
+        for i, measured in ((2, self.measured[0]), (3, self.measured[1])):
+            self.x[i] = min(max(self.x[i], measured / ratio), measured * ratio)
 
     def update(self, box: Box) -> None:
         z = np.array([box.cx, box.cy, box.w, box.h])
         s = self.p[:4, :4] + EYE4 * self._measure_variance()
         gain = self.p[:, :4] @ np.linalg.inv(s)
         self.x = self.x + gain @ (z - self.x[:4])
+        self.measured = (box.w, box.h)
         self.p = self.p - gain @ self.p[:4, :]
 
     def distances(self, centres: Matrix) -> Vector:

@@ -297,3 +297,19 @@ def test_someone_lingering_for_seconds_is_kept_but_a_still_blob_is_not() -> None
     tracks = track([lingering, still], frames + 30, seed=3)
     assert len(tracks) == 1
     assert_follows(tracks[0], lingering)
+
+
+def test_a_far_walker_seen_in_bursts_is_one_track() -> None:
+    """Sampled decoding: 15 frames of every 50. The walker's blob narrows within a burst (noise
+    on a 6-8 px box); across the 1.4 s gap that rate must not shrink its predicted box to a pixel,
+    or the next burst's blob fails the size gate and the walker is cut into brief pieces."""
+    tracker = Tracker(TrackerConfig(max_missed=2.5))
+    for burst in range(4):
+        for step in range(15):
+            frame = burst * 50 + step
+            width = 8.0 - 2.0 * step / 14  # 8 px narrowing to 6 px in every burst
+            box = Box(100.0 + 1.2 * frame, 200.0, width, 16.0)
+            tracker.update([Detection(frame, frame / 25, box, 1.0)], frame / 25, frame)
+    tracks = tracker.finish()
+    assert len(tracks) == 1
+    assert [p.frame for p in tracks[0].points][-1] == 3 * 50 + 14
