@@ -19,7 +19,8 @@ and easier to steer):
   not the slow swell of glare ahead of a crawling car, which would leave a ghost trail);
 - a patch brighter than the background by `glow_level` is a lamp facing the camera (an
   oncoming car is its headlights): it is kept whatever its texture, while the glare connected
-  to it (down to `halo_level`: the halo, the beam on the road) is light, never object;
+  to it (down to `halo_level`: the halo, the beam on the road, and the faint fringe where
+  compression speckle looks like texture) is light, never object;
 - opening removes speckle, closing fills holes, tiny blobs are dropped and the fragments of one
   object (head and legs, a car split by a reflection) are merged when their boxes are close.
 """
@@ -62,7 +63,7 @@ class MotionConfig:
     light_texture: float = 4.0  # ... objects by detail: |diff − blur(diff)| above this (grey)
     light_noise_sigmas: float = 3.5  # ... and above this many sigmas of the pixel's noise
     glow_level: float = 100.0  # brighter than the background by this: a lamp facing the camera,
-    halo_level: float = 30.0  # … and the brightening around it down to this is its glare (0: off)
+    halo_level: float = 10.0  # … and the brightening around it down to this is its glare (0: off)
     blur: int = 3  # box-blur kernel (pixels); 1 = none
     open_size: int = 3  # morphological opening kernel (removes speckle)
     close_size: int = 5  # morphological closing kernel (fills holes)
