@@ -8,6 +8,9 @@ and easier to steer):
 - a pixel moves when it differs from the mean by more than `threshold` grey levels AND more than
   `noise_sigmas` of its own noise, so noisy spots (sensor noise, flickering lamps, compression
   shimmer) need more contrast than clean ones;
+- a dim passer (grey clothes on a grey road) differs by less than `threshold` per pixel, but
+  its patch stands out from a clean road's noise: in a patch whose mean differs by
+  `faint_level` and many sigmas of that mean's noise, pixels differing by `faint_level` move;
 - the median difference of the frame is subtracted first, so a uniform brightness change (camera
   gain, lights switching on) moves nothing;
 - a frame whose moving share exceeds `max_foreground_frac` (a headlight sweep, a camera bump) gives
@@ -63,7 +66,11 @@ class MotionConfig:
     light_texture: float = 4.0  # ... objects by detail: |diff − blur(diff)| above this (grey)
     light_noise_sigmas: float = 3.5  # ... and above this many sigmas of the pixel's noise
     glow_level: float = 100.0  # brighter than the background by this: a lamp facing the camera,
-    halo_level: float = 10.0  # … and the brightening around it down to this is its glare (0: off)
+    halo_level: float = 5.0  # … and the brightening around it down to this is its glare (0: off)
+    faint_size: int = 6  # in a patch this wide (1: off) whose mean differs by `faint_level`
+    faint_level: float = 5.0  # ... grey levels, a pixel that differs by as much moves, if ...
+    faint_sigmas: float = 4.0  # ... the mean is this many sigmas of its noise, taken as ...
+    faint_noise_share: float = 0.25  # ... this share of a pixel's noise variance
     blur: int = 3  # box-blur kernel (pixels); 1 = none
     open_size: int = 3  # morphological opening kernel (removes speckle)
     close_size: int = 5  # morphological closing kernel (fills holes)
@@ -110,6 +117,8 @@ class MotionDetector:
             self._warm_up(gray)
             return []
         diff, square, mask = self._foreground(gray)
+        if self.config.faint_size > 1:
+            self._add_faint(diff, square, mask)
         if cv2.countNonZero(mask) > self.config.max_foreground_frac * mask.size:
             self._skip(gray)
             return []
@@ -167,6 +176,31 @@ class MotionDetector:
         square = diff * diff
         limit = np.maximum(self._var * np.float32(self.config.noise_sigmas**2), self._floor)
         return diff, square, cv2.compare(square, limit, cv2.CMP_GT)
+
+    def _add_faint(self, diff: FloatImage, square: FloatImage, mask: Mask) -> None:
+        """Add to the mask the pixels that differ by `faint_level` inside a patch whose mean
+        difference stands out from the noise of such a mean: a dim passer (grey clothes on a
+        grey road) differs by less than `threshold` per pixel, but over a patch of `faint_size`
+        pixels by many sigmas. Patches are judged at half resolution (2×2 means), where it
+        costs a quarter; a strong object's blurred edge adds nothing (its pixels are clean)."""
+        assert self._var is not None
+        height, width = diff.shape
+        small = cv2.resize(diff, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        mean = cv2.blur(small, (max(1, self.config.faint_size // 2),) * 2)
+        share = self.config.faint_sigmas**2 * self.config.faint_noise_share
+        noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
+        level = self.config.faint_level**2
+        faint = cv2.compare(cv2.multiply(mean, mean), cv2.max(noise, level), cv2.CMP_GT)
+        if not cv2.countNonZero(faint):
+            return
+        x, y, w, h = cv2.boundingRect(faint)
+        grown = cv2.resize(
+            faint[y : y + h, x : x + w], (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST
+        )
+        rows, cols = slice(2 * y, 2 * (y + h)), slice(2 * x, 2 * (x + w))
+        pixels = cv2.compare(square[rows, cols], level, cv2.CMP_GT)
+        window = mask[rows, cols]
+        cv2.bitwise_or(window, cv2.bitwise_and(grown, pixels), dst=window)
 
     def _shapes(self, diff: FloatImage, mask: Mask) -> Mask:
         """The moving pixels that belong to objects: light thrown by a moving lamp (headlight

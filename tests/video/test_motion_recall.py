@@ -1,12 +1,14 @@
-"""Motion stage rules that recover passers the demo night missed (a far car's glare fringe)."""
+"""Motion stage rules that recover passers the demo night missed: a far car's glare fringe is
+light, a dim passer on a clean road is found by its patch."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from precinct.video.motion import MotionConfig, MotionDetector
 
-from .test_motion import SCALE, WARMUP, H, Mover, W, glare, render
+from .test_motion import SCALE, WARMUP, H, Mover, W, glare, near, render, run
 
 
 def blocky(rng: np.random.Generator, block: int = 4, amount: float = 0.35) -> np.ndarray:
@@ -40,3 +42,24 @@ def test_a_far_cars_glare_fringe_is_light_not_car() -> None:
     speckle looks like texture; counted as object it doubles the car's box."""
     assert float(np.median(far_car_ious(MotionConfig()))) >= 0.35
     assert float(np.median(far_car_ious(MotionConfig(halo_level=30)))) < 0.25
+
+
+def dim_walker_hits(config: MotionConfig, seed: int) -> int:
+    """Frames (of 67) in which a slow walker 8 grey levels darker than the road (less than the
+    8-level threshold once blurred) is found at its box."""
+    walker = Mover(100, 60, 8, 20, vx=0.3, level=22, first=WARMUP + 2)
+    frames = run([walker], 80, seed=seed, config=config)
+    return sum(
+        any(near(d.box, walker.box(i), 3) for d in frames[i]) for i in range(walker.first, 80)
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_dim_walker_on_a_clean_road_is_found_by_its_patch(seed: int) -> None:
+    assert dim_walker_hits(MotionConfig(), seed) >= 20
+    assert dim_walker_hits(MotionConfig(faint_size=1), seed) == 0  # per pixel, it hides
+
+
+def test_faint_patches_add_nothing_on_pure_noise() -> None:
+    frames = run([], 200, seed=5)
+    assert not any(frames)
