@@ -10,7 +10,9 @@ and easier to steer):
   shimmer) need more contrast than clean ones;
 - a dim passer (grey clothes on a grey road) differs by less than `threshold` per pixel, but
   its patch stands out from a clean road's noise: in a patch whose mean differs by
-  `faint_level` and many sigmas of that mean's noise, pixels differing by `faint_level` move;
+  `faint_level` and many sigmas of that mean's noise, pixels differing by `faint_level` move,
+  in a dark scene only (`faint_dark`: in daylight a passer has contrast to spare, and faint
+  differences are shadows, which would stretch its box);
 - the median difference of the frame is subtracted first, so a uniform brightness change (camera
   gain, lights switching on) moves nothing;
 - a frame whose moving share exceeds `max_foreground_frac` (a headlight sweep, a camera bump) gives
@@ -70,7 +72,8 @@ class MotionConfig:
     faint_size: int = 6  # in a patch this wide (1: off) whose mean differs by `faint_level`
     faint_level: float = 5.0  # ... grey levels, a pixel that differs by as much moves, if ...
     faint_sigmas: float = 4.0  # ... the mean is this many sigmas of its noise, taken as ...
-    faint_noise_share: float = 0.25  # ... this share of a pixel's noise variance
+    faint_noise_share: float = 0.25  # ... this share of a pixel's noise variance, and ...
+    faint_dark: float = 80.0  # ... in a dark scene: the background's median below this (grey)
     blur: int = 3  # box-blur kernel (pixels); 1 = none
     open_size: int = 3  # morphological opening kernel (removes speckle)
     close_size: int = 5  # morphological closing kernel (fills holes)
@@ -101,6 +104,7 @@ class MotionDetector:
         self._warmup: list[FloatImage] = []
         self._skipped = 0
         self._last_t: float | None = None
+        self._dark = False  # a night scene, where faint patches count (`_add_faint`)
 
     def reset(self) -> None:
         """Forget the background (a new span: the scene may have changed)."""
@@ -117,7 +121,7 @@ class MotionDetector:
             self._warm_up(gray)
             return []
         diff, square, mask = self._foreground(gray)
-        if self.config.faint_size > 1:
+        if self._dark:
             self._add_faint(diff, square, mask)
         if cv2.countNonZero(mask) > self.config.max_foreground_frac * mask.size:
             self._skip(gray)
@@ -160,6 +164,8 @@ class MotionDetector:
         spread = np.median((stack - mean) ** 2, axis=0) / 0.455  # median of chi-square(1)
         floor = (self.config.threshold / self.config.noise_sigmas) ** 2
         self._mean = mean
+        dark = float(np.median(mean[::4, ::4])) < self.config.faint_dark
+        self._dark = dark and self.config.faint_size > 1
         self._var = np.clip(spread, floor / 4, self.config.max_noise_sigma**2).astype(np.float32)
         self._age = np.zeros(gray.shape, np.uint8)
         self._held = mean.copy()

@@ -63,3 +63,27 @@ def test_a_dim_walker_on_a_clean_road_is_found_by_its_patch(seed: int) -> None:
 def test_faint_patches_add_nothing_on_pure_noise() -> None:
     frames = run([], 200, seed=5)
     assert not any(frames)
+
+
+def shadowed_walker_ious(config: MotionConfig, offset: float) -> list[float]:
+    """IoU of the best box with a walker whose faint shadow (7 grey levels darker than the
+    road, under the threshold) lies beside its feet; `offset` lifts the whole scene."""
+    rng = np.random.default_rng(1)
+    detector = MotionDetector(config)
+    walker = Mover(100, 60, 10, 30, vx=1, level=250, first=WARMUP + 2)
+    shadow = Mover(110, 80, 24, 10, vx=1, level=round(23 + offset), first=WARMUP + 2)
+    ious = []
+    for i in range(60):
+        found = detector.detect(render(rng, i, [shadow, walker], offset))
+        if i >= walker.first:
+            boxes = [d.box.scaled(1 / SCALE) for d in found]
+            ious.append(max((b.iou(walker.box(i)) for b in boxes), default=0.0))
+    return ious
+
+
+def test_in_daylight_a_faint_shadow_does_not_stretch_a_walkers_box() -> None:
+    """Faint patches count in the dark only: by day a passer has contrast to spare, and what
+    differs faintly beside him is his shadow."""
+    day = float(np.median(shadowed_walker_ious(MotionConfig(), offset=100)))
+    always = float(np.median(shadowed_walker_ious(MotionConfig(faint_dark=255), offset=100)))
+    assert day >= 0.7 > 0.5 > always
