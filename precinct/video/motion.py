@@ -44,8 +44,6 @@ from precinct.video.types import Box, Detection, Frame, Image
 FloatImage = NDArray[np.float32]
 Mask = MatLike  # uint8, 255 where moving
 Rect = tuple[int, int, int, int, int]  # x0, y0, x1 (exclusive), y1 (exclusive), moving pixels
-FAINT_REFRESH = 25
-"""Frames between refreshes of the faint patches' noise limit (it drifts over seconds)."""
 
 
 @dataclass
@@ -107,8 +105,6 @@ class MotionDetector:
         self._skipped = 0
         self._last_t: float | None = None
         self._dark = False  # a night scene, where faint patches count (`_add_faint`)
-        self._limit: FloatImage | None = None  # … against this limit (half resolution)
-        self._limit_age = 0
 
     def reset(self) -> None:
         """Forget the background (a new span: the scene may have changed)."""
@@ -170,7 +166,6 @@ class MotionDetector:
         self._mean = mean
         dark = float(np.median(mean[::4, ::4])) < self.config.faint_dark
         self._dark = dark and self.config.faint_size > 1
-        self._limit = None
         self._var = np.clip(spread, floor / 4, self.config.max_noise_sigma**2).astype(np.float32)
         self._age = np.zeros(gray.shape, np.uint8)
         self._held = mean.copy()
@@ -198,8 +193,10 @@ class MotionDetector:
         height, width = diff.shape
         small = cv2.resize(diff, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
         mean = cv2.blur(small, (max(1, self.config.faint_size // 2),) * 2)
+        share = self.config.faint_sigmas**2 * self.config.faint_noise_share
+        noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
         level = self.config.faint_level**2
-        faint = cv2.compare(cv2.multiply(mean, mean), self._faint_limit(), cv2.CMP_GT)
+        faint = cv2.compare(cv2.multiply(mean, mean), cv2.max(noise, level), cv2.CMP_GT)
         if not cv2.countNonZero(faint):
             return
         x, y, w, h = cv2.boundingRect(faint)
@@ -207,23 +204,9 @@ class MotionDetector:
             faint[y : y + h, x : x + w], (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST
         )
         rows, cols = slice(2 * y, 2 * (y + h)), slice(2 * x, 2 * (x + w))
-        pixels = _above(square[rows, cols], level)
+        pixels = cv2.compare(square[rows, cols], level, cv2.CMP_GT)
         window = mask[rows, cols]
         cv2.bitwise_or(window, cv2.bitwise_and(grown, pixels), dst=window)
-
-    def _faint_limit(self) -> FloatImage:
-        """The square a patch mean must exceed, at half resolution: `faint_level` and
-        `faint_sigmas` of the mean's noise. The noise drifts slowly, so this is refreshed
-        once a second (`FAINT_REFRESH` frames)."""
-        assert self._var is not None
-        self._limit_age += 1
-        if self._limit is None or self._limit_age >= FAINT_REFRESH:
-            height, width = self._var.shape
-            share = self.config.faint_sigmas**2 * self.config.faint_noise_share
-            noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
-            self._limit = np.maximum(noise, np.float32(self.config.faint_level**2))
-            self._limit_age = 0
-        return self._limit
 
     def _shapes(self, diff: FloatImage, mask: Mask) -> Mask:
         """The moving pixels that belong to objects: light thrown by a moving lamp (headlight
