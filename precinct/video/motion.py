@@ -196,7 +196,8 @@ class MotionDetector:
         share = self.config.faint_sigmas**2 * self.config.faint_noise_share
         noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
         level = self.config.faint_level**2
-        faint = cv2.compare(cv2.multiply(mean, mean), cv2.max(noise, level), cv2.CMP_GT)
+        limit = np.maximum(noise, np.float32(level))
+        faint = cv2.compare(cv2.multiply(mean, mean), limit, cv2.CMP_GT)
         if not cv2.countNonZero(faint):
             return
         x, y, w, h = cv2.boundingRect(faint)
@@ -204,7 +205,7 @@ class MotionDetector:
             faint[y : y + h, x : x + w], (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST
         )
         rows, cols = slice(2 * y, 2 * (y + h)), slice(2 * x, 2 * (x + w))
-        pixels = cv2.compare(square[rows, cols], level, cv2.CMP_GT)
+        pixels = _above(square[rows, cols], level)
         window = mask[rows, cols]
         cv2.bitwise_or(window, cv2.bitwise_and(grown, pixels), dst=window)
 
