@@ -8,6 +8,11 @@ and easier to steer):
 - a pixel moves when it differs from the mean by more than `threshold` grey levels AND more than
   `noise_sigmas` of its own noise, so noisy spots (sensor noise, flickering lamps, compression
   shimmer) need more contrast than clean ones;
+- a dim passer (grey clothes on a grey road) differs by less than `threshold` per pixel, but
+  its patch stands out from a clean road's noise: in a patch whose mean differs by
+  `faint_level` and many sigmas of that mean's noise, pixels differing by `faint_level` move,
+  in a dark scene only (`faint_dark`: in daylight a passer has contrast to spare, and faint
+  differences are shadows, which would stretch its box);
 - the median difference of the frame is subtracted first, so a uniform brightness change (camera
   gain, lights switching on) moves nothing;
 - a frame whose moving share exceeds `max_foreground_frac` (a headlight sweep, a camera bump) gives
@@ -19,7 +24,8 @@ and easier to steer):
   not the slow swell of glare ahead of a crawling car, which would leave a ghost trail);
 - a patch brighter than the background by `glow_level` is a lamp facing the camera (an
   oncoming car is its headlights): it is kept whatever its texture, while the glare connected
-  to it (down to `halo_level`: the halo, the beam on the road) is light, never object;
+  to it (down to `halo_level`: the halo, the beam on the road, and the faint fringe where
+  compression speckle looks like texture) is light, never object;
 - opening removes speckle, closing fills holes, tiny blobs are dropped and the fragments of one
   object (head and legs, a car split by a reflection) are merged when their boxes are close.
 """
@@ -62,7 +68,12 @@ class MotionConfig:
     light_texture: float = 4.0  # ... objects by detail: |diff − blur(diff)| above this (grey)
     light_noise_sigmas: float = 3.5  # ... and above this many sigmas of the pixel's noise
     glow_level: float = 100.0  # brighter than the background by this: a lamp facing the camera,
-    halo_level: float = 30.0  # … and the brightening around it down to this is its glare (0: off)
+    halo_level: float = 5.0  # … and the brightening around it down to this is its glare (0: off)
+    faint_size: int = 6  # in a patch this wide (1: off) whose mean differs by `faint_level`
+    faint_level: float = 5.0  # ... grey levels, a pixel that differs by as much moves, if ...
+    faint_sigmas: float = 4.0  # ... the mean is this many sigmas of its noise, taken as ...
+    faint_noise_share: float = 0.25  # ... this share of a pixel's noise variance, and ...
+    faint_dark: float = 80.0  # ... in a dark scene: the background's median below this (grey)
     blur: int = 3  # box-blur kernel (pixels); 1 = none
     open_size: int = 3  # morphological opening kernel (removes speckle)
     close_size: int = 5  # morphological closing kernel (fills holes)
@@ -93,6 +104,7 @@ class MotionDetector:
         self._warmup: list[FloatImage] = []
         self._skipped = 0
         self._last_t: float | None = None
+        self._dark = False  # a night scene, where faint patches count (`_add_faint`)
 
     def reset(self) -> None:
         """Forget the background (a new span: the scene may have changed)."""
@@ -109,6 +121,8 @@ class MotionDetector:
             self._warm_up(gray)
             return []
         diff, square, mask = self._foreground(gray)
+        if self._dark:
+            self._add_faint(diff, square, mask)
         if cv2.countNonZero(mask) > self.config.max_foreground_frac * mask.size:
             self._skip(gray)
             return []
@@ -150,6 +164,8 @@ class MotionDetector:
         spread = np.median((stack - mean) ** 2, axis=0) / 0.455  # median of chi-square(1)
         floor = (self.config.threshold / self.config.noise_sigmas) ** 2
         self._mean = mean
+        dark = float(np.median(mean[::4, ::4])) < self.config.faint_dark
+        self._dark = dark and self.config.faint_size > 1
         self._var = np.clip(spread, floor / 4, self.config.max_noise_sigma**2).astype(np.float32)
         self._age = np.zeros(gray.shape, np.uint8)
         self._held = mean.copy()
@@ -166,6 +182,32 @@ class MotionDetector:
         square = diff * diff
         limit = np.maximum(self._var * np.float32(self.config.noise_sigmas**2), self._floor)
         return diff, square, cv2.compare(square, limit, cv2.CMP_GT)
+
+    def _add_faint(self, diff: FloatImage, square: FloatImage, mask: Mask) -> None:
+        """Add to the mask the pixels that differ by `faint_level` inside a patch whose mean
+        difference stands out from the noise of such a mean: a dim passer (grey clothes on a
+        grey road) differs by less than `threshold` per pixel, but over a patch of `faint_size`
+        pixels by many sigmas. Patches are judged at half resolution (2×2 means), where it
+        costs a quarter; a strong object's blurred edge adds nothing (its pixels are clean)."""
+        assert self._var is not None
+        height, width = diff.shape
+        small = cv2.resize(diff, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        mean = cv2.blur(small, (max(1, self.config.faint_size // 2),) * 2)
+        share = self.config.faint_sigmas**2 * self.config.faint_noise_share
+        noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
+        level = self.config.faint_level**2
+        limit = np.maximum(noise, np.float32(level))
+        faint = cv2.compare(cv2.multiply(mean, mean), limit, cv2.CMP_GT)
+        if not cv2.countNonZero(faint):
+            return
+        x, y, w, h = cv2.boundingRect(faint)
+        grown = cv2.resize(
+            faint[y : y + h, x : x + w], (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST
+        )
+        rows, cols = slice(2 * y, 2 * (y + h)), slice(2 * x, 2 * (x + w))
+        pixels = _above(square[rows, cols], level)
+        window = mask[rows, cols]
+        cv2.bitwise_or(window, cv2.bitwise_and(grown, pixels), dst=window)
 
     def _shapes(self, diff: FloatImage, mask: Mask) -> Mask:
         """The moving pixels that belong to objects: light thrown by a moving lamp (headlight
