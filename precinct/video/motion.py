@@ -19,9 +19,14 @@ and easier to steer):
   no detections and teaches the model nothing; when such frames last `max_skipped_frames` the
   scene has changed for good and the background is learnt again;
 - the background starts as the per-pixel median of `warmup_frames` frames, so objects passing
-  meanwhile leave no ghost; moving pixels are not learnt (no trails), unless they keep moving
-  at a steady level for `absorb_frames` (a car that parked, or the ghost of one that left;
-  not the slow swell of glare ahead of a crawling car, which would leave a ghost trail);
+  meanwhile leave no ghost; where the footage starts, nothing before it was seen, and an object
+  standing there for the warm-up (a car about to drive off) would be baked in, leaving a ghost
+  that swallows it: there the caller may `seed` the background with pictures spread over a
+  longer stretch (the keyframes of the first `seed_s` seconds), whose median it becomes (the
+  warm-up frames still give the noise); moving pixels are not learnt (no trails), unless they
+  keep moving at a steady level for `absorb_frames` (a car that parked, or the ghost of one
+  that left; not the slow swell of glare ahead of a crawling car, which would leave a ghost
+  trail);
 - a patch brighter than the background by `glow_level` is a lamp facing the camera (an
   oncoming car is its headlights): it is kept whatever its texture, while the glare connected
   to it (down to `halo_level`: the halo, the beam on the road, and the faint fringe where
@@ -60,6 +65,7 @@ class MotionConfig:
     max_foreground_frac: float = 0.25  # above this moving share a frame is a global change,
     max_skipped_frames: int = 12  # skipped; after this many in a row the scene is learnt again
     max_gap: float = 2.0  # seconds between frames beyond which a new span starts (reset)
+    seed_s: float = 20.0  # a span at the file's start: background from this long's keyframes
     absorb_frames: int = 250  # a pixel moving this long (10 s) joins the background (≤ 254) ...
     absorb_rate: float = 0.1  # ... at this rate per frame
     absorb_tolerance: float = 12.0  # ... if it stays within this many grey levels meanwhile
@@ -102,6 +108,7 @@ class MotionDetector:
         self._floor = np.float32(self.config.threshold**2)
         self._light = np.float32(self.config.light_texture**2)
         self._warmup: list[FloatImage] = []
+        self._seed: FloatImage | None = None  # the next warm-up's background, if seeded
         self._skipped = 0
         self._last_t: float | None = None
         self._dark = False  # a night scene, where faint patches count (`_add_faint`)
@@ -111,6 +118,16 @@ class MotionDetector:
         self._mean = None
         self._warmup = []
         self._skipped = 0
+
+    def seed(self, pictures: list[Image]) -> None:
+        """The next warm-up takes as background the per-pixel median of `pictures` (frames
+        spread over a longer stretch than the warm-up, e.g. keyframes) instead of its own
+        frames' median; fewer than three pictures cannot outvote an object and are ignored."""
+        if len(pictures) < 3:
+            self._seed = None
+            return
+        stack = np.stack([self._prepare(p) for p in pictures])
+        self._seed = np.median(stack, axis=0).astype(np.float32)
 
     def detect(self, frame: Frame) -> list[Detection]:
         gray = self._prepare(frame.image)
@@ -162,6 +179,9 @@ class MotionDetector:
         stack = np.stack(self._warmup)
         mean = np.median(stack, axis=0).astype(np.float32)
         spread = np.median((stack - mean) ** 2, axis=0) / 0.455  # median of chi-square(1)
+        if self._seed is not None and self._seed.shape == mean.shape:
+            mean = self._seed
+        self._seed = None
         floor = (self.config.threshold / self.config.noise_sigmas) ** 2
         self._mean = mean
         dark = float(np.median(mean[::4, ::4])) < self.config.faint_dark

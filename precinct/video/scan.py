@@ -118,6 +118,7 @@ class _Clock:
 
 
 SAMPLINGS = ("full", "burst")
+SEED_START_S = 1.0  # a span starting this close to the file's start is seeded (`_seed`)
 
 
 def build_classifier(config: ScanConfig, models_dir: Path) -> Classifier:
@@ -198,6 +199,8 @@ class Scanner:
         """Every frame of the spans through motion and the tracker; `views` holds regions of
         the pictures for the crops on the way."""
         motion, tracker = MotionDetector(self.config.motion), Tracker(self.config.tracker)
+        with clock.stage("decode"):
+            self._seed(motion, path, spans)
         decoded, keyframes = 0, set[int]()
         frames = decode.iter_pictured(
             path, spans, self.config.width, self.config.step, keyframes=keyframes
@@ -226,6 +229,8 @@ class Scanner:
         """Bursts at the start of each active GOP; crops are taken on the way (`harvest`).
         Returns the tracks and the indices of the frames decoded (in order)."""
         motion, tracker = MotionDetector(self.config.motion), Tracker(self._tracker_config())
+        with clock.stage("decode"):
+            self._seed(motion, path, spans)
         control = bursts.BurstControl(
             harvest.size,
             self.config.burst_s,
@@ -253,6 +258,15 @@ class Scanner:
             with clock.stage("crops"):
                 harvest.offer(movers, sample.frame.index, sample.picture)
         return tracker.finish(), seen
+
+    def _seed(self, motion: MotionDetector, path: Path, spans: Sequence[Span]) -> None:
+        """A span that starts with the file has no quiet stretch before it to learn the
+        background from: whatever stands there may drive off. Its background is the median of
+        the keyframes of its first `seed_s` seconds (see `MotionDetector.seed`)."""
+        seconds = self.config.motion.seed_s
+        if seconds <= 0 or not spans or min(s.start_t for s in spans) > SEED_START_S:
+            return
+        motion.seed(decode.keyframe_lumas(path, 0.0, seconds, self.config.width))
 
     def _tracker_config(self) -> TrackerConfig:
         """Sampled, a track must outlive the gap between two bursts."""
