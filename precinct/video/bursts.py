@@ -284,13 +284,18 @@ def needs_more(movers: Sequence[Mover], control: BurstControl, t: float) -> bool
 
 class WarmUp:
     """Whether motion is still learning its background (it starts afresh after a gap in time
-    longer than `max_gap`): a short burst must not end before it has seen anything."""
+    longer than `max_gap`), or has only just learnt it: a burst must not end before motion
+    has looked at `after_s` of frames (the quiet rule's span) with a background to look
+    against. A burst that only warmed up has seen nothing, quiet or not."""
 
-    def __init__(self, config: MotionConfig) -> None:
-        self.config, self.last_t, self.left = config, float("-inf"), 0
+    def __init__(self, config: MotionConfig, after_s: float = 0.0) -> None:
+        self.config, self.after_s = config, after_s
+        self.last_t, self.left, self.ready_t = float("-inf"), 0, float("-inf")
 
     def on(self, t: float) -> bool:
         if t - self.last_t > self.config.max_gap:
             self.left = self.config.warmup_frames
         self.last_t, self.left = t, self.left - 1
-        return self.left > 0
+        if self.left == 0:
+            self.ready_t = t  # the background is learnt from this frame on
+        return self.left > 0 or t < self.ready_t + self.after_s - 1e-6  # (float sums)

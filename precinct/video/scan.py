@@ -241,7 +241,7 @@ class Scanner:
         )
         seen: list[int] = []
         samples = bursts.iter_bursts(path, spans, control, self.config.width)
-        warming = bursts.WarmUp(self.config.motion)
+        warming = bursts.WarmUp(self.config.motion, self.config.burst_quiet_s)
         while True:
             with clock.stage("decode"):
                 sample = next(samples, None)

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from precinct.video import bursts, decode
+from precinct.video.bursts import WarmUp
 from precinct.video.harvest import CropHarvest, region_bgr
+from precinct.video.motion import MotionConfig
 from precinct.video.track import Mover
 from precinct.video.triage import Span
 from precinct.video.types import Box, TrackPoint
@@ -122,3 +124,16 @@ def test_a_quiet_burst_ends_early_and_a_busy_one_goes_on(
         busy = 50 <= sample.frame.index < 100  # something moves in the second GOP only
         control.extend = bursts.needs_more(moving if busy else [], control, sample.frame.t)
     assert found == [*range(0, 4), *range(50, 60), *range(100, 104)]
+
+
+def test_a_burst_goes_on_past_the_warm_up_until_motion_has_looked_for_the_quiet_span() -> None:
+    """After a gap motion learns its background for `warmup_frames` frames and sees nothing;
+    a burst ending there (nothing moved: quiet) would have looked at nothing at all."""
+    config = MotionConfig(warmup_frames=11)
+    warming = WarmUp(config, after_s=0.4)
+    going = [warming.on(i / 25) for i in range(30)]
+    assert going == [True] * 20 + [False] * 10  # 10 learning, the 11th learns, 0.4 s looking
+    later = [warming.on(100 + i / 25) for i in range(30)]  # a gap: learning again
+    assert later == going
+    plain = WarmUp(config)  # no quiet rule: learning only
+    assert [plain.on(i / 25) for i in range(12)] == [True] * 10 + [False] * 2

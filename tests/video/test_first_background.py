@@ -103,10 +103,12 @@ def make_clip(path: Path, seconds: int = 16) -> dict[int, Box]:
     return truth
 
 
+@pytest.mark.parametrize("threads", [0, 1])  # 1: as the index's workers decode
 @pytest.mark.parametrize("sampling", ["full", "burst"])
 def test_the_scanner_finds_a_car_that_stood_there_from_the_first_frame(
-    tmp_path: Path, sampling: str
+    tmp_path: Path, sampling: str, threads: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(decode, "THREADS", threads)
     path = tmp_path / "C01_20241215020000.mp4"
     truth = make_clip(path)
     outcome = Scanner(ScanConfig(person_detector=False, sampling=sampling)).scan(path)
