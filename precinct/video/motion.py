@@ -44,11 +44,12 @@ import numpy as np
 from cv2.typing import MatLike
 from numpy.typing import NDArray
 
-from precinct.video.types import Box, Detection, Frame, Image
+from precinct.video import blobs
+from precinct.video.blobs import Rect
+from precinct.video.types import Detection, Frame, Image
 
 FloatImage = NDArray[np.float32]
 Mask = MatLike  # uint8, 255 where moving
-Rect = tuple[int, int, int, int, int]  # x0, y0, x1 (exclusive), y1 (exclusive), moving pixels
 
 
 @dataclass
@@ -145,7 +146,7 @@ class MotionDetector:
             return []
         self._skipped = 0
         self._learn(gray, square, mask)
-        return [_detection(frame, rect) for rect in self._blobs(self._shapes(diff, mask))]
+        return [blobs.detection(frame, rect) for rect in self._blobs(self._shapes(diff, mask))]
 
     def _new_span(self, t: float, shape: tuple[int, ...]) -> bool:
         """A jump in time (the next active span) or a change of size starts afresh."""
@@ -286,11 +287,11 @@ class MotionDetector:
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, self._open)
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self._close)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        rects = [_rect(mask, *cv2.boundingRect(c)) for c in contours]
+        rects = [blobs.rect(mask, *cv2.boundingRect(c)) for c in contours]
         min_area = self.config.min_area_frac * mask.size
         rects = [r for r in rects if r[4] >= min_area]
         distance = self.config.merge_distance_frac * mask.shape[1]
-        return merge_rects(rects, distance, self.config.merge_relative)
+        return blobs.merge_rects(rects, distance, self.config.merge_relative)
 
 
 def _median(values: FloatImage) -> np.float32:
@@ -306,43 +307,3 @@ def _median(values: FloatImage) -> np.float32:
 def _above(image: FloatImage | MatLike, level: float) -> Mask:
     """255 where the image exceeds `level`."""
     return np.greater(image, level).view(np.uint8) * np.uint8(255)
-
-
-def _rect(mask: Mask, x: int, y: int, w: int, h: int) -> Rect:
-    return (x, y, x + w, y + h, cv2.countNonZero(mask[y : y + h, x : x + w]))
-
-
-def _detection(frame: Frame, rect: Rect) -> Detection:
-    x0, y0, x1, y1, area = rect
-    box = Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0)).scaled(frame.scale)
-    fill = area / max(1, (x1 - x0) * (y1 - y0))
-    return Detection(frame=frame.index, t=frame.t, box=box, score=min(1.0, fill))
-
-
-def merge_rects(rects: list[Rect], distance: float, relative: float) -> list[Rect]:
-    """Merge rectangles whose gap is at most `distance` pixels or `relative` times the smaller
-    one's larger side, until no two are that close."""
-    rects = list(rects)
-    while (pair := _close_pair(rects, distance, relative)) is not None:
-        i, j = pair
-        rects[i] = _union(rects[i], rects.pop(j))
-    return rects
-
-
-def _close_pair(rects: list[Rect], distance: float, relative: float) -> tuple[int, int] | None:
-    for i, a in enumerate(rects):
-        for j in range(i + 1, len(rects)):
-            if _close(a, rects[j], distance, relative):
-                return i, j
-    return None
-
-
-def _close(a: Rect, b: Rect, distance: float, relative: float) -> bool:
-    gap_x = max(a[0], b[0]) - min(a[2], b[2])
-    gap_y = max(a[1], b[1]) - min(a[3], b[3])
-    smaller = min(max(a[2] - a[0], a[3] - a[1]), max(b[2] - b[0], b[3] - b[1]))
-    return max(gap_x, gap_y) <= max(distance, relative * smaller)
-
-
-def _union(a: Rect, b: Rect) -> Rect:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]), a[4] + b[4])

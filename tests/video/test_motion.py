@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from precinct.video.motion import MotionConfig, MotionDetector, merge_rects
+from precinct.video.blobs import merge_rects
+from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.types import Box, Detection, Frame
 
 H, W, FPS, SCALE = 180, 320, 25.0, 4.0
