@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -286,24 +287,40 @@ def test_parked_car_is_still_absorbed_at_a_steady_level() -> None:
     assert counts[-10:] == [0] * 10
 
 
-def oncoming_ious(config: MotionConfig) -> list[float]:
-    """IoU of the box found on an oncoming car with its body: its lamps swamp its body in a
-    saturated patch (the car, 16×10 px) inside a wide glare."""
+def car_in_glare(
+    config: MotionConfig,
+    car: Mover,
+    glow: tuple[float, float],
+    speckle: Callable[[np.random.Generator], np.ndarray] | None = None,
+) -> list[tuple[Box, list[Box]]]:
+    """An oncoming car whose lamps swamp its body (a saturated patch) inside a glare of `glow`
+    (peak grey levels, sigma in pixels), optionally speckled as compression leaves it: per
+    frame from the car's first, its box and the boxes found."""
     rng = np.random.default_rng(9)
     detector = MotionDetector(config)
-    car = Mover(150, 60, 16, 10, vx=-1, vy=1, level=250, first=WARMUP + 2)
-    ious = []
+    seen = []
     for i in range(60):
         frame = render(rng, i, [])
         if i >= car.first:
             b = car.box(i)
-            lit = frame.image[:, :, 0] + glare(b.cx, b.cy, 90, 9)
+            light = glare(b.cx, b.cy, *glow)
+            lit = frame.image[:, :, 0] + (light * speckle(rng) if speckle else light)
             lit[int(b.y) : int(b.y + b.h), int(b.x) : int(b.x + b.w)] = 250
             frame.image[:] = np.clip(lit, 0, 255).astype(np.uint8)[:, :, None]
         found = [d.box.scaled(1 / SCALE) for d in detector.detect(frame)]
         if i >= car.first:
-            assert len(found) == 1, (i, found)
-            ious.append(found[0].iou(car.box(i)))
+            seen.append((car.box(i), found))
+    return seen
+
+
+def oncoming_ious(config: MotionConfig) -> list[float]:
+    """IoU of the box found on an oncoming car with its body (the car, 16×10 px, in a wide
+    glare)."""
+    car = Mover(150, 60, 16, 10, vx=-1, vy=1, level=250, first=WARMUP + 2)
+    ious = []
+    for i, (truth, found) in enumerate(car_in_glare(config, car, (90, 9))):
+        assert len(found) == 1, (i + car.first, found)
+        ious.append(found[0].iou(truth))
     return ious
 
 
