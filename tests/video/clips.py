@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import av
+import numpy as np
 
 FPS = 25
 
@@ -25,4 +27,24 @@ def make_clip(path: Path, seconds: int = 3, shift: int = 0) -> Path:
                 out.mux(packet)
         for packet in stream.encode():
             out.mux(packet)
+    return path
+
+
+def encode_h264(
+    path: Path, pictures: Iterable[np.ndarray], options: dict[str, str], pix_fmt: str = "yuv420p"
+) -> Path:
+    """Encode `pictures` (2-D: grey; 3-D: BGR; all of the first one's size) with libx264 at
+    25 fps and these codec `options`; an MP4 gets its index in front (faststart)."""
+    container = {"movflags": "faststart"} if path.suffix == ".mp4" else {}
+    with av.open(str(path), "w", options=container) as out:
+        stream = None
+        for image in pictures:
+            if stream is None:
+                stream = out.add_stream("libx264", rate=FPS)
+                stream.height, stream.width = image.shape[:2]
+                stream.pix_fmt, stream.options = pix_fmt, options
+            picture_format = "gray" if image.ndim == 2 else "bgr24"
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format=picture_format)))
+        if stream is not None:
+            out.mux(stream.encode(None))
     return path

@@ -3,14 +3,16 @@ after the burst (a car out of a side street) and would be gone before the next o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
 from precinct.video import bursts
 from precinct.video.triage import Span
+
+from .clips import encode_h264
 
 W, H, FPS, GOP = 320, 240, 25, 50
 
@@ -22,19 +24,19 @@ def make_street(path: Path, car: range) -> Path:
     background = rng.integers(15, 45, (H, W)).astype(np.int16)
     noise = rng.normal(0, 3, (5, H, W)).astype(np.int16)
     body = rng.integers(120, 230, (60, 110)).astype(np.int16)
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-        stream.options = {"g": str(GOP), "keyint_min": str(GOP), "sc_threshold": "0", "bf": "0"}
-        for i in range(6 * GOP):
-            grey = background + noise[i % len(noise)]
-            if i in car:
-                x = W - 110 - (i - car.start) * (W - 110) // len(car)
-                grey[120:180, x : x + 110] = body
-            image = np.clip(grey, 0, 255).astype(np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="gray")))
-        out.mux(stream.encode(None))
-    return path
+    options = {"g": str(GOP), "keyint_min": str(GOP), "sc_threshold": "0", "bf": "0"}
+    return encode_h264(path, street_pictures(car, background, noise, body), options)
+
+
+def street_pictures(
+    car: range, background: np.ndarray, noise: np.ndarray, body: np.ndarray
+) -> Iterator[np.ndarray]:
+    for i in range(6 * GOP):
+        grey = background + noise[i % len(noise)]
+        if i in car:
+            x = W - 110 - (i - car.start) * (W - 110) // len(car)
+            grey[120:180, x : x + 110] = body
+        yield np.clip(grey, 0, 255).astype(np.uint8)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ every frame of small clips the tests encode themselves (H.264 with B-frames, in 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -11,6 +12,8 @@ import pytest
 
 from precinct.video.decode import duration, frames_at, iter_frames, reduce_grey, video_size
 from precinct.video.triage import Span
+
+from .clips import encode_h264
 
 FPS, WIDTH, HEIGHT, SECONDS = 25, 320, 240, 12
 FRAMES = FPS * SECONDS
@@ -22,19 +25,16 @@ def make_clip(path: Path) -> Path:
     background = rng.integers(15, 45, (HEIGHT, WIDTH)).astype(np.int16)
     noise = rng.normal(0, 3, (7, HEIGHT, WIDTH)).astype(np.int16)
     texture = rng.integers(110, 230, (40, 24)).astype(np.int16)
-    options = {"movflags": "faststart"} if path.suffix == ".mp4" else {}
-    with av.open(str(path), "w", options=options) as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        stream.options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
-        for i in range(FRAMES):
-            grey = background + noise[i % len(noise)]
-            x = i * (WIDTH - 24) // FRAMES
-            grey[100:140, x : x + 24] = texture
-            image = np.clip(grey, 0, 255).astype(np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="gray")))
-        out.mux(stream.encode(None))
-    return path
+    options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
+    return encode_h264(path, street(background, noise, texture), options)
+
+
+def street(background: np.ndarray, noise: np.ndarray, texture: np.ndarray) -> Iterator[np.ndarray]:
+    for i in range(FRAMES):
+        grey = background + noise[i % len(noise)]
+        x = i * (WIDTH - 24) // FRAMES
+        grey[100:140, x : x + 24] = texture
+        yield np.clip(grey, 0, 255).astype(np.uint8)
 
 
 @pytest.fixture(scope="module")

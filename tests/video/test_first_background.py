@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
@@ -21,6 +20,8 @@ from precinct.video.scan import ScanConfig, Scanner
 from precinct.video.track import Tracker
 from precinct.video.triage import Span
 from precinct.video.types import Box, Frame, Track
+
+from .clips import encode_h264
 
 FPS, WIDTH, HEIGHT = 25, 640, 360
 STAND, DRIVE = 40, 50  # frames the car stands still from the first, then drives off
@@ -93,13 +94,8 @@ def test_too_few_seed_pictures_are_ignored() -> None:
 
 def make_clip(path: Path, seconds: int = 16) -> dict[int, Box]:
     images, truth = scene(seconds * FPS)
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        stream.options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
-        for image in images:
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="gray")))
-        out.mux(stream.encode(None))
+    options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
+    encode_h264(path, images, options)
     return truth
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
@@ -20,6 +19,8 @@ from precinct.video.triage import Span
 from precinct.video.types import Box, Image, Track, TrackPoint
 from precinct.video.views import ViewCache
 
+from .clips import encode_h264
+
 SIZE = (640, 360)
 FRAMES = 100
 
@@ -27,15 +28,9 @@ FRAMES = 100
 def encode_colour(path: Path, pix_fmt: str) -> Path:
     """Colour noise that changes every frame (each region of each frame is its own)."""
     rng = np.random.default_rng(5)
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt = SIZE[0], SIZE[1], pix_fmt
-        stream.options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "qp": "10"}
-        for _ in range(FRAMES):
-            image = rng.integers(0, 256, (SIZE[1], SIZE[0], 3)).astype(np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")))
-        out.mux(stream.encode(None))
-    return path
+    pictures = (rng.integers(0, 256, (SIZE[1], SIZE[0], 3)).astype(np.uint8) for _ in range(FRAMES))
+    options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "qp": "10"}
+    return encode_h264(path, pictures, options, pix_fmt)
 
 
 @pytest.fixture(scope="module")
