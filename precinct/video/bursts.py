@@ -35,7 +35,6 @@ import av
 import numpy as np
 
 from precinct.video.decode import Clock, Reader, _luma, _Size, reading
-from precinct.video.motion import MotionConfig
 from precinct.video.stamps import SampledStamps
 from precinct.video.track import Mover
 from precinct.video.triage import Span, merge_spans
@@ -280,22 +279,3 @@ def needs_more(movers: Sequence[Mover], control: BurstControl, t: float) -> bool
             return True
     probing = t - control.key_t < control.burst_s + control.probe_s
     return probing and any(not m.confirmed for m in movers)
-
-
-class WarmUp:
-    """Whether motion is still learning its background (it starts afresh after a gap in time
-    longer than `max_gap`), or has only just learnt it: a burst must not end before motion
-    has looked at `after_s` of frames (the quiet rule's span) with a background to look
-    against. A burst that only warmed up has seen nothing, quiet or not."""
-
-    def __init__(self, config: MotionConfig, after_s: float = 0.0) -> None:
-        self.config, self.after_s = config, after_s
-        self.last_t, self.left, self.ready_t = float("-inf"), 0, float("-inf")
-
-    def on(self, t: float) -> bool:
-        if t - self.last_t > self.config.max_gap:
-            self.left = self.config.warmup_frames
-        self.last_t, self.left = t, self.left - 1
-        if self.left == 0:
-            self.ready_t = t  # the background is learnt from this frame on
-        return self.left > 0 or t < self.ready_t + self.after_s - 1e-6  # (float sums)

@@ -112,11 +112,13 @@ class MotionDetector:
         self._seed: FloatImage | None = None  # the next warm-up's background, if seeded
         self._skipped = 0
         self._last_t: float | None = None
+        self._learnt_t: float | None = None  # time of the frame that completed the warm-up
         self._dark = False  # a night scene, where faint patches count (`_add_faint`)
 
     def reset(self) -> None:
         """Forget the background (a new span: the scene may have changed)."""
         self._mean = None
+        self._learnt_t = None
         self._warmup = []
         self._skipped = 0
 
@@ -129,6 +131,14 @@ class MotionDetector:
             return
         stack = np.stack([self._prepare(p) for p in pictures])
         self._seed = np.median(stack, axis=0).astype(np.float32)
+
+    def settling(self, t: float, settle_s: float) -> bool:
+        """Whether, at time `t`, the background is still being learnt or was learnt less than
+        `settle_s` before: until then motion has looked at (almost) nothing, so a sampling
+        decoder must not stop for lack of movers."""
+        if self._learnt_t is None:
+            return True
+        return t < self._learnt_t + settle_s - 1e-6  # (sums of frame times)
 
     def detect(self, frame: Frame) -> list[Detection]:
         gray = self._prepare(frame.image)
@@ -184,7 +194,7 @@ class MotionDetector:
             mean = self._seed
         self._seed = None
         floor = (self.config.threshold / self.config.noise_sigmas) ** 2
-        self._mean = mean
+        self._mean, self._learnt_t = mean, self._last_t
         dark = float(np.median(mean[::4, ::4])) < self.config.faint_dark
         self._dark = dark and self.config.faint_size > 1
         self._var = np.clip(spread, floor / 4, self.config.max_noise_sigma**2).astype(np.float32)

@@ -241,7 +241,6 @@ class Scanner:
         )
         seen: list[int] = []
         samples = bursts.iter_bursts(path, spans, control, self.config.width)
-        warming = bursts.WarmUp(self.config.motion, self.config.burst_quiet_s)
         while True:
             with clock.stage("decode"):
                 sample = next(samples, None)
@@ -254,7 +253,7 @@ class Scanner:
                 tracker.update(detections, sample.frame.t, sample.frame.index)
                 movers = tracker.movers()
                 control.extend = bursts.needs_more(movers, control, sample.frame.t)
-                control.extend |= warming.on(sample.frame.t)
+                control.extend |= motion.settling(sample.frame.t, self.config.burst_quiet_s)
             with clock.stage("crops"):
                 harvest.offer(movers, sample.frame.index, sample.picture)
         return tracker.finish(), seen

@@ -10,12 +10,11 @@ import numpy as np
 import pytest
 
 from precinct.video import bursts, decode
-from precinct.video.bursts import WarmUp
 from precinct.video.harvest import CropHarvest, region_bgr
-from precinct.video.motion import MotionConfig
+from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.track import Mover
 from precinct.video.triage import Span
-from precinct.video.types import Box, TrackPoint
+from precinct.video.types import Box, Frame, TrackPoint
 from tests.video.clips import make_clip
 
 SIZE = (320, 240)
@@ -126,14 +125,25 @@ def test_a_quiet_burst_ends_early_and_a_busy_one_goes_on(
     assert found == [*range(0, 4), *range(50, 60), *range(100, 104)]
 
 
+def settling(detector: MotionDetector, times: list[float], settle_s: float) -> list[bool]:
+    """After each frame (a still grey street) at these times: must the burst go on?"""
+    rng = np.random.default_rng(3)
+    still = rng.integers(20, 50, (60, 80)).astype(np.uint8)
+    going = []
+    for i, t in enumerate(times):
+        detector.detect(Frame(i, t, still, 1.0))
+        going.append(detector.settling(t, settle_s))
+    return going
+
+
 def test_a_burst_goes_on_past_the_warm_up_until_motion_has_looked_for_the_quiet_span() -> None:
     """After a gap motion learns its background for `warmup_frames` frames and sees nothing;
     a burst ending there (nothing moved: quiet) would have looked at nothing at all."""
     config = MotionConfig(warmup_frames=11)
-    warming = WarmUp(config, after_s=0.4)
-    going = [warming.on(i / 25) for i in range(30)]
+    warming = MotionDetector(config)
+    going = settling(warming, [i / 25 for i in range(30)], 0.4)
     assert going == [True] * 20 + [False] * 10  # 10 learning, the 11th learns, 0.4 s looking
-    later = [warming.on(100 + i / 25) for i in range(30)]  # a gap: learning again
+    later = settling(warming, [100 + i / 25 for i in range(30)], 0.4)  # a gap: learning again
     assert later == going
-    plain = WarmUp(config)  # no quiet rule: learning only
-    assert [plain.on(i / 25) for i in range(12)] == [True] * 10 + [False] * 2
+    plain = MotionDetector(config)  # no quiet rule: learning only
+    assert settling(plain, [i / 25 for i in range(12)], 0.0) == [True] * 10 + [False] * 2
