@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
 from precinct.video.busy import busy_spans
 from precinct.video.scan import ScanConfig, Scanner
+
+from .clips import encode_h264
 
 FPS, W, H = 25, 320, 240
 
@@ -18,24 +20,17 @@ def busy_clip(path: Path, seconds: int = 12) -> Path:
     """People (bright blocks) crossing the whole time, one after another."""
     rng = np.random.default_rng(4)
     base = rng.integers(30, 60, (H, W)).astype(np.int16)
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-        stream.options = {"g": "25", "keyint_min": "25", "sc_threshold": "0", "preset": "veryfast"}
+
+    def pictures() -> Iterator[np.ndarray]:
         for i in range(seconds * FPS):
             grey = base + rng.normal(0, 2, (H, W)).astype(np.int16)
             for k in range(3):  # three walkers, staggered, always someone in view
                 x = (i * 3 + k * 110) % (W - 16)
                 grey[80 + 40 * k : 120 + 40 * k, x : x + 16] = 200
-            out.mux(
-                stream.encode(
-                    av.VideoFrame.from_ndarray(
-                        np.clip(grey, 0, 255).astype(np.uint8), format="gray"
-                    )
-                )
-            )
-        out.mux(stream.encode(None))
-    return path
+            yield np.clip(grey, 0, 255).astype(np.uint8)
+
+    options = {"g": "25", "keyint_min": "25", "sc_threshold": "0", "preset": "veryfast"}
+    return encode_h264(path, pictures(), options)
 
 
 def test_busy_scene_is_all_active(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +23,8 @@ from precinct.video.evaluate import Labelled, parse_mot, score
 from precinct.video.scan import ScanConfig, Scanner
 from precinct.video.store import Scan, VideoTrack
 from precinct.video.types import Box
+
+from .clips import encode_h264
 
 FPS, WIDTH, HEIGHT = 25, 640, 360
 START = datetime(2024, 12, 15, 2, 0, tzinfo=UTC)
@@ -51,19 +53,18 @@ def make_clip(path: Path, seconds: int = 24, seed: int = 3) -> dict[str, dict[in
     base = rng.integers(20, 50, (HEIGHT, WIDTH)).astype(np.int16)
     noise = rng.normal(0, 4, (9, HEIGHT, WIDTH)).astype(np.int16)
     shades = {"walker": 170, "car": 210}
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        stream.options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
+
+    def pictures() -> Iterator[np.ndarray]:
         for i in range(frames):
             grey = base + noise[i % len(noise)]
             for kind, boxes in truth.items():
                 if i in boxes:
                     b = boxes[i]
                     grey[int(b.y) : int(b.y + b.h), int(b.x) : int(b.x + b.w)] = shades[kind]
-            image = np.clip(grey, 0, 255).astype(np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="gray")))
-        out.mux(stream.encode(None))
+            yield np.clip(grey, 0, 255).astype(np.uint8)
+
+    options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
+    encode_h264(path, pictures(), options)
     return truth
 
 

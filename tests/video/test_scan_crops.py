@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 
 from precinct.video.classify import Classifier, CropVerifier, Hit
@@ -18,6 +17,8 @@ from precinct.video.scan import (
     make_crops,
 )
 from precinct.video.types import Box, Image, Track, TrackPoint
+
+from .clips import encode_h264
 
 SIZE = (640, 360)
 
@@ -99,14 +100,8 @@ def test_confident_kinematics_skip_the_detector_when_asked() -> None:
 def test_crops_are_cut_one_picture_at_a_time(tmp_path: Path) -> None:
     """Every track gets its crops from the file, whatever frames the tracks share."""
     path = tmp_path / "clip.mp4"
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt = SIZE[0], SIZE[1], "yuv420p"
-        stream.options = {"qp": "0", "g": "50"}  # lossless: each frame's shade is exact
-        for i in range(100):
-            image = np.full((SIZE[1], SIZE[0], 3), i * 2, np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")))
-        out.mux(stream.encode(None))
+    shades = (np.full((SIZE[1], SIZE[0], 3), i * 2, np.uint8) for i in range(100))
+    encode_h264(path, shades, {"qp": "0", "g": "50"})  # lossless: each frame's shade is exact
     scanner, _ = scanner_with(ScanConfig(crop_candidates=2, verify_below=1.01))
     tracks = [growing_track(20, 80), walker()]
     tracks[1].track_id = 2

@@ -3,6 +3,7 @@ textured movers at known times; plus the pure logic on packet logs built by hand
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from precinct.video.triage import (
     merge_spans,
     packet_activity,
 )
+
+from .clips import encode_h264
 
 FPS, WIDTH, HEIGHT, SECONDS = 25, 320, 240, 40
 
@@ -41,12 +44,8 @@ def make_clip(path: Path, movers: tuple[Mover, ...] = MOVERS, gop: int = 50) -> 
     background = rng.integers(15, 45, (HEIGHT, WIDTH)).astype(np.int16)
     noise = rng.normal(0, 3, (11, HEIGHT, WIDTH)).astype(np.int16)
     texture = rng.integers(110, 230, (40, 24)).astype(np.int16)
-    options = {"movflags": "faststart"} if path.suffix == ".mp4" else {}
-    with av.open(str(path), "w", options=options) as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        stream.options = {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0"}
-        stream.options |= {"preset": "veryfast"}
+
+    def pictures() -> Iterator[np.ndarray]:
         for i in range(SECONDS * FPS):
             grey = background.copy()
             for mover in movers:
@@ -54,10 +53,10 @@ def make_clip(path: Path, movers: tuple[Mover, ...] = MOVERS, gop: int = 50) -> 
                     x = int((i / FPS - mover.start) / (mover.end - mover.start) * (WIDTH - 24))
                     grey[mover.row : mover.row + 40, x : x + 24] = texture
             grey += noise[i % len(noise)]
-            image = np.clip(grey, 0, 255).astype(np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="gray")))
-        out.mux(stream.encode(None))
-    return path
+            yield np.clip(grey, 0, 255).astype(np.uint8)
+
+    options = {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0", "preset": "veryfast"}
+    return encode_h264(path, pictures(), options)
 
 
 def truncate(source: Path, target: Path, share: float = 0.6) -> Path:
@@ -226,17 +225,15 @@ def make_small_clip(path: Path) -> Path:
     rng = np.random.default_rng(11)
     background = rng.integers(15, 45, (HEIGHT, WIDTH)).astype(np.int16)
     noise = rng.normal(0, 3, (11, HEIGHT, WIDTH)).astype(np.int16)
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        stream.options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
+
+    def pictures() -> Iterator[np.ndarray]:
         for i in range(SECONDS * FPS):
             grey = background.copy()
             if 14.0 <= i / FPS < 30.0:  # a far walker: 4×8 px, 3 px a second
                 x = 100 + int(3 * (i / FPS - 14.0))
                 grey[120:128, x : x + 4] = 70
             grey += noise[i % len(noise)]
-            image = np.clip(grey, 0, 255).astype(np.uint8)
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="gray")))
-        out.mux(stream.encode(None))
-    return path
+            yield np.clip(grey, 0, 255).astype(np.uint8)
+
+    options = {"g": "50", "keyint_min": "50", "sc_threshold": "0", "preset": "veryfast"}
+    return encode_h264(path, pictures(), options)
