@@ -10,9 +10,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from precinct.registry.store import Camera
-from precinct.video.compass import recompute_compass
 from precinct.video.features import speed_m_s
-from precinct.video.heading import calibration_from
+from precinct.video.heading import calibration_from, compass_heading
 from precinct.video.index import unpack_boxes
 from precinct.video.store import Footage, VideoTrack
 from precinct.video.types import Box, Calibration, Track, TrackPoint
@@ -22,26 +21,32 @@ _BATCH = 2_000
 
 def recompute_ground(session: Session, camera_ids: Iterable[int]) -> int:
     """Recompute the compass heading and the ground speed of every track at these cameras from
-    the stored boxes, exactly as the scan computes them. Returns the tracks updated."""
+    the stored path and boxes, exactly as the scan computes them, reading each camera's tracks
+    once. Returns the tracks updated."""
     ids = sorted(set(camera_ids))
     if not ids:
         return 0
-    recompute_compass(session, ids)
-    done = 0
-    for camera in session.scalars(select(Camera).where(Camera.id.in_(ids))).all():
-        done += _recompute_speeds(session, camera)
-    return done
+    session.flush()
+    cameras = session.scalars(select(Camera).where(Camera.id.in_(ids))).all()
+    return sum(_recompute(session, camera) for camera in cameras)
 
 
-def _recompute_speeds(session: Session, camera: Camera) -> int:
+def _recompute(session: Session, camera: Camera) -> int:
     calibration = calibration_from(camera.calibration)
     rows = session.execute(
-        select(VideoTrack.id, VideoTrack.boxes, Footage.fps)
+        select(
+            VideoTrack.id, VideoTrack.path, VideoTrack.direction_deg, VideoTrack.boxes, Footage.fps
+        )
         .join(Footage, Footage.id == VideoTrack.footage_id)
         .where(VideoTrack.camera_id == camera.id)
     )
     values = [
-        {"tid": tid, "speed": _speed(boxes, fps, calibration)} for tid, boxes, fps in rows.all()
+        {
+            "tid": tid,
+            "compass": compass_heading(path, calibration, direction, camera.heading_deg),
+            "speed": _speed(boxes, fps, calibration),
+        }
+        for tid, path, direction, boxes, fps in rows.all()
     ]
     for start in range(0, len(values), _BATCH):
         _write(session, values[start : start + _BATCH])
@@ -63,6 +68,6 @@ def _write(session: Session, values: list[dict[str, float | int | None]]) -> Non
     stmt = (
         update(VideoTrack.__table__)  # type: ignore[arg-type]
         .where(VideoTrack.__table__.c.id == bindparam("tid"))
-        .values(speed_m_s=bindparam("speed"))
+        .values(compass_deg=bindparam("compass"), speed_m_s=bindparam("speed"))
     )
     session.connection().execute(stmt, values)
