@@ -102,9 +102,11 @@ def analyst() -> Actor:
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The CLI's settings point at a fresh data folder (SQLite inside it) under tmp_path."""
+    """The CLI's settings point at a fresh data folder (SQLite inside it) under tmp_path, with no
+    database URL, demo mode or secret key taken from the environment."""
     monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
+    for name in ("PRECINCT_DATABASE_URL", "PRECINCT_DEMO_MODE", "PRECINCT_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from precinct.cli import app
-from precinct.config import get_settings
 from precinct.core import migrate
 from precinct.core.identifiers import ResidentId
 
@@ -20,14 +18,9 @@ ID1 = ResidentId.build("420113", date(1992, 3, 14), 131).value
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("PRECINCT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("PRECINCT_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PRECINCT_DEMO_MODE", raising=False)
-    monkeypatch.delenv("PRECINCT_SECRET_KEY", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+def _fresh_data(data_dir: Path) -> Path:
+    """Every CLI test here runs on a fresh data folder (the `data_dir` fixture)."""
+    return data_dir
 
 
 def json_lines(output: str) -> list[dict]:
