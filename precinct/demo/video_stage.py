@@ -141,11 +141,13 @@ def _sighting_line(truth: FootageTruth, sighting: Sighting) -> str:
 
 
 def leaving_track(sightings: list[Sighting]) -> VideoTrack | None:
-    """The scan's track of the suspect leaving the scene: his latest track on the cameras that
-    overlook the scene (the scan keeps a few seconds of him breaking in on foot, minutes before
-    he rides off, and the trace must start from when he leaves)."""
+    """The scan's track of the suspect leaving the scene: of his tracks on the cameras that
+    overlook the scene, the one that ends last, which shows him riding out of it (the scan keeps
+    a few seconds of him breaking in on foot, minutes before he rides off, and the trace must
+    start from when he leaves; a short fragment starting later on the other scene camera,
+    while he is still in view of both, is not where he leaves)."""
     found = [s.track for s in sightings if s.track is not None and s.truth.camera in SCENE_CAMERAS]
-    return max(found, key=lambda t: (t.start_at, t.id), default=None)
+    return max(found, key=lambda t: (t.end_at, t.id), default=None)
 
 
 def on_video(stage: VideoStage, data_dir: Path) -> OnVideo | None:

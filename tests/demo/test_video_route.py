@@ -153,10 +153,11 @@ def test_the_route_is_bounded(db: Database) -> None:
     assert route.stopped == f"stopped after {MAX_HOPS} hops"
 
 
-def _seen(camera: str, minute: int, track_id: int | None) -> Sighting:
+def _seen(camera: str, minute: float, track_id: int | None, seconds: float = 0.0) -> Sighting:
     passer = PasserTruth(1, camera, ObjectClass.CYCLIST, 0.0, 1.0, True, "black", "green", ())
     at = T0 + timedelta(minutes=minute)
-    track = VideoTrack(id=track_id, start_at=at, end_at=at) if track_id else None
+    end = at + timedelta(seconds=seconds)
+    track = VideoTrack(id=track_id, start_at=at, end_at=end) if track_id else None
     return Sighting(passer, track)
 
 
@@ -166,6 +167,15 @@ def test_the_detective_starts_from_the_suspect_leaving_the_scene() -> None:
     found = leaving_track(seen)
     assert found is not None and found.id == 2
     assert leaving_track([_seen("C02", 7, 3), _seen("C04", 0, None)]) is None
+
+
+def test_the_detective_starts_from_the_track_that_rides_out_of_the_scene() -> None:
+    """Both scene cameras see him ride off: a short fragment on one, starting later while he is
+    still in view of the other, is not where he leaves; the track that ends last is."""
+    riding_out = _seen("C03", 5, 2, seconds=45)  # 01:35:44-01:36:29
+    fragment = _seen("C04", 5.43, 3, seconds=6)  # 01:36:10-01:36:16
+    found = leaving_track([_seen("C04", 0, 1), riding_out, fragment])
+    assert found is not None and found.id == 2
 
 
 def test_sighting_line_gives_the_compass_heading_not_the_image_direction() -> None:
