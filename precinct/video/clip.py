@@ -1,5 +1,8 @@
 """MP4 clips cut from original footage (which is only read): an exact re-encode of a time span
-with the camera and the true time burned in and, optionally, the track's boxes drawn.
+with the camera and the true time burned in and, optionally, the track's boxes drawn: boxes the
+scan saw in solid green, boxes it only estimated (a sampled scan's frames between bursts, or
+before and after it saw the figure) in thin amber with "box estimated" burned in beside the time,
+so that a clip never passes an estimate off as a sighting.
 
 Also writes a list of frames (the synopsis) with the same encoder settings.
 """
@@ -22,13 +25,15 @@ from precinct.video.types import Image
 
 CLIP_WIDTH = 960
 GREEN = (80, 220, 80)
+AMBER = (0, 170, 255)
+ESTIMATED = "box estimated (not seen)"
 
 
 @dataclass(frozen=True)
 class ClipRequest:
     """What to cut: `source` from `start_t` to `end_t` (seconds in the file), labelled with
     `label` and the true time (`file_start` + t); `boxes` rows are (frame, x, y, w, h) in source
-    pixels, drawn on their frames."""
+    pixels, drawn on their frames; the frames in `estimated` have boxes the scan did not see."""
 
     source: Path
     start_t: float
@@ -36,6 +41,7 @@ class ClipRequest:
     file_start: datetime
     label: str
     boxes: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 5), np.float32))
+    estimated: frozenset[int] = frozenset()
 
 
 def stamp(image: Image, lines: Iterable[str]) -> None:
@@ -52,9 +58,12 @@ def _boxes_by_frame(boxes: NDArray[np.float32]) -> dict[int, tuple[float, float,
     return {int(b[0]): (float(b[1]), float(b[2]), float(b[3]), float(b[4])) for b in boxes}
 
 
-def _draw_box(image: Image, box: tuple[float, float, float, float], scale: float) -> None:
+def _draw_box(
+    image: Image, box: tuple[float, float, float, float], scale: float, seen: bool = True
+) -> None:
     x, y, w, h = (v / scale for v in box)
-    cv2.rectangle(image, (int(x), int(y)), (int(x + w), int(y + h)), GREEN, 2)
+    colour, thickness = (GREEN, 2) if seen else (AMBER, 1)
+    cv2.rectangle(image, (int(x), int(y)), (int(x + w), int(y + h)), colour, thickness)
 
 
 class Writer:
@@ -89,10 +98,13 @@ def cut(request: ClipRequest, out: Path, fps: float) -> int:
     try:
         for frame in iter_frames(request.source, [span], width=CLIP_WIDTH):
             image = np.ascontiguousarray(frame.image)
-            if frame.index in boxes:
-                _draw_box(image, boxes[frame.index], frame.scale)
             when = request.file_start + timedelta(seconds=frame.t)
-            stamp(image, [request.label, when.strftime("%Y-%m-%d %H:%M:%S")])
+            lines = [request.label, when.strftime("%Y-%m-%d %H:%M:%S")]
+            if frame.index in boxes:
+                seen = frame.index not in request.estimated
+                _draw_box(image, boxes[frame.index], frame.scale, seen)
+                lines += [] if seen else [ESTIMATED]
+            stamp(image, lines)
             if writer is None:
                 writer = Writer(out, fps, (image.shape[1], image.shape[0]))
             writer.write(image)

@@ -16,7 +16,7 @@ from precinct.core.access import Actor
 from precinct.core.auth import Permission
 from precinct.video.clip import ClipRequest, cut
 from precinct.video.clip_copy import copy_span
-from precinct.video.index import unpack_boxes
+from precinct.video.index import box_weights, unpack_boxes
 from precinct.video.store import VideoTrack
 
 BEFORE_S = 3.0
@@ -72,7 +72,14 @@ def clip_request(track: VideoTrack, before_s: float = BEFORE_S) -> ClipRequest:
         file_start=footage.start_at,
         label=f"{track.camera.code}  track {track.track_no}",
         boxes=unpack_boxes(track.boxes),
+        estimated=estimated_frames(track.boxes),
     )
+
+
+def estimated_frames(stored: bytes) -> frozenset[int]:
+    """The frames of stored boxes that the scan estimated rather than saw (weight < 1)."""
+    frames = unpack_boxes(stored)[:, 0]
+    return frozenset(int(f) for f, w in zip(frames, box_weights(stored), strict=True) if w < 1)
 
 
 def _write(request: ClipRequest, tmp: Path, mode: ClipMode, fps: float) -> ClipResult:
