@@ -55,7 +55,9 @@ class _Held:
 
     def worst_rank(self) -> Rank:
         if self.worst is None or self.worst[0] != self.largest:
-            self.worst = (self.largest, max(v.rank(self.largest) for v in self.views))
+            near = NEAR_LARGEST * self.largest  # `_rank`, inlined
+            ranks = [(v.area < near, v.lead if v.area >= near else 0, -v.area) for v in self.views]
+            self.worst = (self.largest, max(ranks))
         return self.worst[1]
 
 
@@ -158,13 +160,14 @@ def _spread(ranked: list[_View], count: int) -> list[_View]:
     chosen: list[_View] = []
     spare: list[_View] = []
     for view in ranked:
-        frame = view.frame
+        frame, area, lead = view.frame, view.area, view.lead
         near = [other for other in chosen if abs(frame - other.frame) <= SPACING]
-        if not near and len(chosen) < count:
-            chosen.append(view)
-        elif len(spare) < count and not all(_dominates(other, view) for other in near):
-            spare.append(view)
-        elif len(chosen) == count and len(spare) == count:
+        if not near:
+            if len(chosen) < count:
+                chosen.append(view)
+        elif len(spare) < count and any(o.area < area or o.lead > lead for o in near):
+            spare.append(view)  # (not all of `near` dominate it: see `_dominates`)
+        if len(chosen) == count and len(spare) == count:
             break  # both full: nothing later is kept
     return chosen + spare
 
