@@ -115,7 +115,7 @@ def test_the_view_cache_keeps_the_views_the_plain_ranking_keeps(
             assert kept == [(v.point.frame, v.lead) for v in expected], (trial, frame)
 
 
-@pytest.mark.parametrize("pix_fmt", ["yuv420p", "yuvj420p"])
+@pytest.mark.parametrize("pix_fmt", ["yuv420p", "yuvj420p", "yuv444p"])  # 4:4:4: whole
 def test_the_crops_pass_converts_regions_equal_to_the_whole_picture(
     tmp_path: Path, pix_fmt: str
 ) -> None:
