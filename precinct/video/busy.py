@@ -18,6 +18,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
+from precinct.video.keyframes import largest_patch
 from precinct.video.triage import Span, merge_spans
 
 Grey = NDArray[np.uint8]
@@ -57,9 +58,7 @@ def _moving(picture: Grey, empty: Grey, config: BusyConfig) -> bool:
     diff = cv2.absdiff(cv2.blur(picture, (3, 3)), empty)
     mask = cv2.threshold(diff, config.threshold, 255, cv2.THRESH_BINARY)[1]
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
-    biggest = max((int(s[cv2.CC_STAT_AREA]) for s in stats[1:count]), default=0)
-    return biggest >= config.min_blob_frac * picture.size
+    return largest_patch(mask) >= config.min_blob_frac * picture.size
 
 
 def busy_spans(path: Path, config: BusyConfig | None = None) -> list[Span]:

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
 from precinct.video import decode, features
-from precinct.video.classify import Cutout, square_crop
+from precinct.video.classify import Cutout, square_crop, square_window
+from precinct.video.regions import Region, Scalers, cuttable, even_rect
 from precinct.video.types import Box, Crop, Track, TrackPoint
 
 if TYPE_CHECKING:
@@ -86,6 +89,15 @@ def tight_rect(
     return x0, y0, max(x1, x0 + 1), max(y1, y0 + 1)
 
 
+def crop_window(box: Box, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The rectangle (x0, y0, x1, y1; even, inside a picture of `size`) that holds both crops
+    of `box`: the tight one and the square one with context."""
+    x0, y0, x1, y1 = tight_rect(box, size)
+    left, top, side = square_window(box)
+    wide = (min(x0, left), min(y0, top), max(x1, left + side), max(y1, top + side))
+    return even_rect(wide, size)
+
+
 def cut(image: NDArray[np.uint8] | Cutout, box: Box, pad: float = TIGHT_PAD) -> NDArray[np.uint8]:
     """The tight crop of `box` (plus `pad` each side), clipped to `image`."""
     cutout = image if isinstance(image, Cutout) else Cutout.whole(image)
@@ -137,14 +149,30 @@ def track_crops(
                 missing.setdefault(frame, []).append(track)
             else:
                 found[track.track_id, frame] = _both(cutout, track, frame, request.verify)
-    for index, image in decode.pictures(path, missing):
+    scalers, scaler = Scalers(), VideoReformatter()
+    for index, picture in decode.decoded(path, missing):
+        whole = None if cuttable(picture) else Cutout.whole(decode.bgr(picture, scaler))
         for track in missing[index]:
-            found[track.track_id, index] = _both(Cutout.whole(image), track, index, request.verify)
+            cutout = (
+                whole
+                if whole is not None
+                else _region(picture, track, index, request.size, scalers)
+            )
+            found[track.track_id, index] = _both(cutout, track, index, request.verify)
     crops = {t.track_id: TrackCrops() for t in tracks}
     for (track_id, _), (tight, context) in sorted(found.items()):
         crops[track_id].tight.append(tight)
         crops[track_id].context += [context] if context is not None else []
     return crops
+
+
+def _region(
+    picture: av.VideoFrame, track: Track, frame: int, size: tuple[int, int], scalers: Scalers
+) -> Cutout:
+    """The part of `picture` that both crops of `track` at `frame` are cut from, converted on
+    its own (a region, not the whole 1080p picture: see `regions`)."""
+    point = next(p for p in track.points if p.frame == frame)
+    return scalers.convert(Region.of(picture, crop_window(point.box, size)), size)
 
 
 def _both(cutout: Cutout, track: Track, frame: int, verify: set[int]) -> tuple[Crop, Crop | None]:

@@ -262,18 +262,31 @@ def frames_at(path: Path, indices: Iterable[int]) -> dict[int, Image]:
 
 def pictures(path: Path, indices: Iterable[int]) -> Iterator[tuple[int, Image]]:
     """The full-resolution BGR pictures of the given frame indices (those the file holds), one
-    at a time in frame order (a 1080p picture is 6 MB: use each and let it go), decoding each
-    needed GOP once: indices are sorted, and close ones are reached by decoding on."""
+    at a time in frame order (a 1080p picture is 6 MB: use each and let it go)."""
+    scaler = VideoReformatter()
+    for index, frame in decoded(path, indices):
+        yield index, bgr(frame, scaler)
+
+
+def decoded(path: Path, indices: Iterable[int]) -> Iterator[tuple[int, av.VideoFrame]]:
+    """The decoded pictures of the given frame indices (those the file holds), unconverted, in
+    frame order, decoding each needed GOP once: indices are sorted, and close ones are reached
+    by decoding on."""
     with reading(path) as reader:
         for index in sorted({i for i in indices if i >= 0}):
             if reader.ended and index / reader.clock.fps > reader.position:
                 break
-            image = _picture(reader, index)
-            if image is not None:
-                yield index, image
+            frame = _frame_at(reader, index)
+            if frame is not None:
+                yield index, frame
 
 
 def _picture(reader: Reader, index: int) -> Image | None:
+    frame = _frame_at(reader, index)
+    return _bgr(reader, frame) if frame is not None else None
+
+
+def _frame_at(reader: Reader, index: int) -> av.VideoFrame | None:
     # Aim just after the frame's own time (its index rounds t · fps), so that the seek lands on
     # the frame itself when it is a keyframe, not on the keyframe a whole GOP before it.
     reader.reach((index + 0.4) / reader.clock.fps)
@@ -281,18 +294,23 @@ def _picture(reader: Reader, index: int) -> Image | None:
         here = reader.clock.index(item[0])
         if here >= index:
             reader.push_back(item)
-            return _bgr(reader, item[1]) if here == index else None
+            return item[1] if here == index else None
     return None
+
+
+def bgr(frame: av.VideoFrame, scaler: VideoReformatter) -> Image:
+    """The whole picture as a BGR array (full resolution)."""
+    converted = scaler.reformat(frame, format="bgr24")
+    return np.ascontiguousarray(converted.to_ndarray(), dtype=np.uint8)
 
 
 def _bgr(reader: Reader, frame: av.VideoFrame, size: _Size | None = None) -> Image:
     """The frame as a BGR array, reduced to `size` if given."""
     if size is None:
-        converted = reader.reformatter.reformat(frame, format="bgr24")
-    else:
-        converted = reader.reformatter.reformat(
-            frame, size.width, size.height, "bgr24", interpolation=INTERPOLATION
-        )
+        return bgr(frame, reader.reformatter)
+    converted = reader.reformatter.reformat(
+        frame, size.width, size.height, "bgr24", interpolation=INTERPOLATION
+    )
     return np.ascontiguousarray(converted.to_ndarray(), dtype=np.uint8)
 
 

@@ -144,11 +144,25 @@ def binned_feet(track: Track) -> tuple[NDArray[np.float64], Points]:
     """Median times and foot points over about BIN_SECONDS bins (2 to 16 of them)."""
     t, pts = _times(track), foot_points(track)
     bins = int(np.clip(round((t[-1] - t[0]) / BIN_SECONDS), 2, 16))
-    groups = np.array_split(np.arange(len(t)), min(bins, len(t)))
-    return (
-        np.array([np.median(t[g]) for g in groups]),
-        np.array([np.median(pts[g], axis=0) for g in groups]),
-    )
+    medians = split_medians(np.column_stack([t, pts]), min(bins, len(t)))
+    return medians[:, 0], medians[:, 1:]
+
+
+def split_medians(values: NDArray[np.float64], parts: int) -> NDArray[np.float64]:
+    """Per column, the median of each of the `parts` runs of rows `np.array_split` cuts
+    (`np.median` of each, exactly: the middle value, or the mean of the middle two), sorted
+    once per column instead of one `np.median` call per run and column."""
+    n = len(values)
+    sizes = np.full(parts, n // parts)
+    sizes[: n % parts] += 1
+    starts = np.cumsum(sizes) - sizes
+    runs = np.repeat(np.arange(parts), sizes)
+    low, high = starts + (sizes - 1) // 2, starts + sizes // 2
+    medians = np.empty((parts, values.shape[1]))
+    for column in range(values.shape[1]):
+        ordered = values[np.lexsort((values[:, column], runs)), column]
+        medians[:, column] = (ordered[low] + ordered[high]) / 2
+    return medians
 
 
 def path_speed(times: NDArray[np.float64], pts: Points) -> float:

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import av
 import cv2
@@ -144,8 +144,7 @@ class KeyframeSink:
         """The largest connected patch (pixels) that differs from the background."""
         mask = cv2.compare(cv2.absdiff(picture, median), limit, cv2.CMP_GT)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, self._kernel)
-        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        return int(stats[1:count, cv2.CC_STAT_AREA].max()) if count > 1 else 0
+        return largest_patch(mask)
 
     # -- results -----------------------------------------------------------------------------
 
@@ -169,6 +168,19 @@ class KeyframeSink:
     def enough(self) -> bool:
         """Whether there were pictures enough to tell the background from movers."""
         return len(self.verdicts) >= 3
+
+
+def largest_patch(mask: NDArray[np.integer[Any] | np.floating[Any]]) -> int:
+    """The area (pixels) of the largest 8-connected patch of non-zero pixels in `mask`.
+    Labelled within the rectangle that bounds them: a whole picture costs ~0.35 ms to label
+    however empty it is, a quiet keyframe's few differing pixels next to nothing."""
+    x, y, w, h = cv2.boundingRect(mask)
+    if w == 0 or h == 0:
+        return 0
+    count, _, stats, _ = cv2.connectedComponentsWithStats(
+        mask[y : y + h, x : x + w], connectivity=8
+    )
+    return int(stats[1:count, cv2.CC_STAT_AREA].max()) if count > 1 else 0
 
 
 def middle_of(pictures: Sequence[Grey]) -> Grey:

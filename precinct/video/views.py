@@ -6,21 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import av
-import numpy as np
-from av.video.reformatter import VideoReformatter
 
 from precinct.video import features
-from precinct.video.classify import Cutout, square_window
+from precinct.video.classify import Cutout
 from precinct.video.crops import (
     EDGE_MARGIN_PX,
     NEAR_LARGEST,
     SPACING,
     crop_candidates,
-    tight_rect,
+    crop_window,
 )
-from precinct.video.decode import plane
+from precinct.video.regions import Region, Scalers
 from precinct.video.track import Mover
-from precinct.video.types import Image, Track, TrackPoint
+from precinct.video.types import Track, TrackPoint
 
 Rank = tuple[bool, int, float]
 
@@ -29,12 +27,15 @@ Rank = tuple[bool, int, float]
 class _View:
     point: TrackPoint
     lead: int
-    rect: tuple[int, int, int, int] = (0, 0, 0, 0)  # x0, y0, x1, y1 in the picture (even)
-    i420: Image | None = None  # the region's Y, U and V planes, stacked as libswscale reads
-    colour: tuple[str, int, int] = ("yuv420p", 0, 0)  # the picture's format, space and range
+    region: Region | None = None  # the pixels of both its crops (copied once it is kept)
+    frame: int = field(init=False)  # the point's frame and box area, read on every offer
+    area: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.frame, self.area = self.point.frame, self.point.box.area
 
     def rank(self, largest: float) -> Rank:
-        return _rank(self.point.box.area, self.lead, largest)
+        return _rank(self.area, self.lead, largest)
 
 
 def _rank(area: float, lead: int, largest: float) -> Rank:
@@ -54,7 +55,9 @@ class _Held:
 
     def worst_rank(self) -> Rank:
         if self.worst is None or self.worst[0] != self.largest:
-            self.worst = (self.largest, max(v.rank(self.largest) for v in self.views))
+            near = NEAR_LARGEST * self.largest  # `_rank`, inlined
+            ranks = [(v.area < near, v.lead if v.area >= near else 0, -v.area) for v in self.views]
+            self.worst = (self.largest, max(ranks))
         return self.worst[1]
 
 
@@ -75,7 +78,7 @@ class ViewCache:
         self._held: dict[int, _Held] = {}
         self._live: dict[int, bool] = {}  # keys of the tracks being followed: confirmed?
         self._keyframes: set[int] = set()  # indices of the keyframes seen so far
-        self._scalers: dict[tuple[int, int], VideoReformatter] = {}
+        self._scalers = Scalers()
 
     def offer(self, movers: list[Mover], frame: int, picture: av.VideoFrame, lead: int) -> None:
         """Consider the views of the tracks matched in `frame` (`picture` at full resolution,
@@ -112,7 +115,7 @@ class ViewCache:
     @property
     def held_bytes(self) -> int:
         views = [v for held in self._held.values() for v in held.views]
-        return sum(v.i420.nbytes for v in views if v.i420 is not None)
+        return sum(v.region.i420.nbytes for v in views if v.region is not None)
 
     def cutout(self, track: Track, frame: int) -> Cutout | None:
         """The held region of `track` at `frame` (None when it was not kept)."""
@@ -126,43 +129,27 @@ class ViewCache:
         return None
 
     def _consider(self, held: _Held, point: TrackPoint, lead: int, picture: av.VideoFrame) -> None:
-        held.largest = max(held.largest, point.box.area)
+        area = point.box.area
+        held.largest = max(held.largest, area)
         if len(held.views) >= self.keep:
-            if _rank(point.box.area, lead, held.largest) >= held.worst_rank():
+            if _rank(area, lead, held.largest) >= held.worst_rank():
                 return  # ties go to the earlier point, as in `crop_candidates`
         view = _View(point, lead)
-        ranked = sorted([*held.views, view], key=lambda v: v.rank(held.largest))
+        near = NEAR_LARGEST * held.largest  # `_rank`, inlined: this runs for most offers
+        ranked = sorted(
+            [*held.views, view],
+            key=lambda v: (v.area < near, v.lead if v.area >= near else 0, -v.area),
+        )
         held.views, held.worst = _spread(ranked, self.keep), None
         if any(v is view for v in held.views):
             self._fill(view, picture)  # pixels are copied only for a view that is kept
 
     def _fill(self, view: _View, picture: av.VideoFrame) -> None:
-        x0, y0, x1, y1 = tight_rect(view.point.box, self.size)
-        left, top, side = square_window(view.point.box)
-        x0, y0 = max(0, min(x0, left)) & ~1, max(0, min(y0, top)) & ~1
-        x1 = min(self.size[0], max(x1, left + side) + 1) & ~1
-        y1 = min(self.size[1], max(y1, top + side) + 1) & ~1
-        width, height = x1 - x0, y1 - y0
-        i420 = np.empty((height * 3 // 2, width), np.uint8)  # Y, then U, then V, flat
-        i420[:height] = plane(picture, 0)[y0:y1, x0:x1]
-        chroma = i420[height:].reshape(2, height // 2, width // 2)
-        chroma[0] = plane(picture, 1)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
-        chroma[1] = plane(picture, 2)[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2]
-        view.rect, view.i420 = (x0, y0, x1, y1), i420
-        view.colour = (picture.format.name, int(picture.colorspace), int(picture.color_range))
+        view.region = Region.of(picture, crop_window(view.point.box, self.size))
 
     def _convert(self, view: _View) -> Cutout:
-        assert view.i420 is not None
-        x0, y0, x1, y1 = view.rect
-        name, space, level = view.colour
-        region = av.VideoFrame.from_ndarray(view.i420, format=name)
-        region.colorspace, region.color_range = space, level
-        scaler = self._scalers.pop((x1 - x0, y1 - y0), None) or VideoReformatter()
-        self._scalers[(x1 - x0, y1 - y0)] = scaler  # most recent last
-        while len(self._scalers) > 16:
-            del self._scalers[next(iter(self._scalers))]
-        bgr = scaler.reformat(region, format="bgr24").to_ndarray()
-        return Cutout(np.ascontiguousarray(bgr, dtype=np.uint8), x0, y0, self.size)
+        assert view.region is not None
+        return self._scalers.convert(view.region, self.size)
 
 
 def _spread(ranked: list[_View], count: int) -> list[_View]:
@@ -173,14 +160,18 @@ def _spread(ranked: list[_View], count: int) -> list[_View]:
     chosen: list[_View] = []
     spare: list[_View] = []
     for view in ranked:
-        near = [other for other in chosen if abs(view.point.frame - other.point.frame) <= SPACING]
-        if not near and len(chosen) < count:
-            chosen.append(view)
-        elif not all(_dominates(other, view) for other in near) and len(spare) < count:
-            spare.append(view)
+        frame, area, lead = view.frame, view.area, view.lead
+        near = [other for other in chosen if abs(frame - other.frame) <= SPACING]
+        if not near:
+            if len(chosen) < count:
+                chosen.append(view)
+        elif len(spare) < count and any(o.area < area or o.lead > lead for o in near):
+            spare.append(view)  # (not all of `near` dominate it: see `_dominates`)
+        if len(chosen) == count and len(spare) == count:
+            break  # both full: nothing later is kept
     return chosen + spare
 
 
 def _dominates(a: _View, b: _View) -> bool:
     """Whether `a` ranks before `b` however large the track grows."""
-    return a.point.box.area >= b.point.box.area and a.lead <= b.lead
+    return a.area >= b.area and a.lead <= b.lead

@@ -100,13 +100,13 @@ def test_the_crops_pass_decodes_only_what_was_not_held(
     config = ScanConfig(crop_candidates=3, verify_below=1.01)  # every track verified
     scanner = Scanner(config, Classifier(verifier=CropVerifier(NoOne(), pad=0.0)))
     asked: list[int] = []
-    pictures = decode.pictures
+    decoded = decode.decoded
 
     def counting(path: Path, indices: list[int]):  # type: ignore[no-untyped-def]
         asked.extend(indices)
-        return pictures(path, indices)
+        return decoded(path, indices)
 
-    monkeypatch.setattr(decode, "pictures", counting)
+    monkeypatch.setattr(decode, "decoded", counting)
     plain = scanner._crops(colourful, tracks, SIZE, [0, 50])
     assert len(asked) > 0
     asked.clear()
