@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video import bursts, decode, features, link, people
+from precinct.video import bursts, decode, features, link, pace, people
 from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
@@ -37,6 +38,7 @@ from precinct.video.types import Calibration, Track, TrackSummary
 from precinct.video.views import ViewCache
 
 ENGINE_VERSION = "scan-1"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,9 @@ class Scanner:
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
             spans = self._guard_busy(path, triage)
+            sampled = self._bursts_fit(path)
         size = decode.video_size(path)
-        if self.config.sampling == "burst":
+        if sampled:
             harvest = CropHarvest(self.config.crop_candidates, size)
             tracks, seen = self._sampled_pass(path, spans, clock, harvest)
             decoded = len(seen)
@@ -184,6 +187,18 @@ class Scanner:
             tracks=scanned,
             timings=clock.totals,
         )
+
+    def _bursts_fit(self, path: Path) -> bool:
+        """Burst sampling, when asked for and the stream's pace suits it (else full: see
+        `pace`); a burst must hold twice the frames the tracker needs to confirm a mover."""
+        if self.config.sampling != "burst":
+            return False
+        config = self.config
+        needs = pace.BurstNeeds(config.burst_s, config.burst_coast_s, 2 * config.tracker.min_hits)
+        why = pace.unfit_for_bursts(pace.stream_pace(path), needs)
+        if why is not None:
+            log.info("%s: sampled in full: %s", path.name, why)
+        return why is None
 
     def _guard_busy(self, path: Path, triage: TriageResult) -> list[Span]:
         """Triage judges activity against the file's quiet stretches; a scene that is never
@@ -226,8 +241,9 @@ class Scanner:
     def _sampled_pass(
         self, path: Path, spans: Sequence[Span], clock: _Clock, harvest: CropHarvest
     ) -> tuple[list[Track], list[int]]:
-        """Bursts at the start of each active GOP; crops are taken on the way (`harvest`).
-        Returns the tracks and the indices of the frames decoded (in order)."""
+        """Bursts at the start of each active GOP; crops are taken on the way (`harvest`),
+        and the person detector assists motion in busy scenes (`people`). Returns the tracks
+        and the indices of the frames decoded (in order)."""
         motion, tracker = MotionDetector(self.config.motion), Tracker(self._tracker_config())
         with clock.stage("decode"):
             self._seed(motion, path, spans)
@@ -241,6 +257,8 @@ class Scanner:
         )
         seen: list[int] = []
         samples = bursts.iter_bursts(path, spans, control, self.config.width)
+        held = people.HeldPicture()
+        assist = people.assist_for(path, self.classifier.verifier, self.config.people, held)
         while True:
             with clock.stage("decode"):
                 sample = next(samples, None)
@@ -249,6 +267,9 @@ class Scanner:
             seen.append(sample.frame.index)
             with clock.stage("motion"):
                 detections = motion.detect(sample.frame)
+            with clock.stage("people"):
+                held.hold(sample.frame.index, sample.picture)
+                detections = assist.refine(sample.frame, detections)
             with clock.stage("track"):
                 tracker.update(detections, sample.frame.t, sample.frame.index)
                 movers = tracker.movers()
@@ -256,7 +277,7 @@ class Scanner:
                 control.extend |= motion.settling(sample.frame.t, self.config.burst_quiet_s)
             with clock.stage("crops"):
                 harvest.offer(movers, sample.frame.index, sample.picture)
-        return tracker.finish(), seen
+        return assist.finish(tracker.finish()), seen
 
     def _seed(self, motion: MotionDetector, path: Path, spans: Sequence[Span]) -> None:
         """A span that starts with the file has no quiet stretch before it to learn the
