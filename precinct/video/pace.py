@@ -17,10 +17,13 @@ Otherwise the file is scanned with full sampling. The pace is read by demuxing t
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+
+log = logging.getLogger(__name__)
 
 WINDOW_S = 20.0
 """Keyframe flags are read over this much footage from the start."""
@@ -37,33 +40,45 @@ class Pace:
 
 @dataclass(frozen=True)
 class BurstNeeds:
-    """What burst sampling needs of a stream (from the scan's settings)."""
+    """What burst sampling needs of a stream (from the scan's settings; `min_frames`: twice
+    the tracker's hits to confirm a mover)."""
 
     burst_s: float
     coast_s: float
     min_frames: int
 
 
+def bursts_fit(path: Path, needs: BurstNeeds) -> bool:
+    """Whether to sample `path` in bursts (else in full, and the reason is logged)."""
+    why = unfit_for_bursts(stream_pace(path), needs)
+    if why is not None:
+        log.info("%s: sampled in full: %s", path.name, why)
+    return why is None
+
+
 def stream_pace(path: Path, window_s: float = WINDOW_S) -> Pace:
-    """The pace of the first video stream of `path`, demuxed over its first `window_s`."""
+    """The pace of the first video stream of `path`, demuxed over its first `window_s` (up
+    to the damage of a truncated file)."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         fps = float(rate) if rate else 25.0
-        base = float(stream.time_base or 0.001)
-        origin: int | None = None
+        base, origin = float(stream.time_base or 0.001), None
         last_key, end, longest = 0.0, 0.0, 0.0
-        for packet in container.demux(stream):
-            stamp = packet.pts if packet.pts is not None else packet.dts
-            if stamp is None:
-                continue
-            origin = stamp if origin is None else origin
-            t = (stamp - origin) * base
-            end = max(end, t + 1 / fps)
-            if packet.is_keyframe:
-                longest, last_key = max(longest, t - last_key), t
-            if t >= window_s:
-                break
+        try:
+            for packet in container.demux(stream):
+                stamp = packet.pts if packet.pts is not None else packet.dts
+                if stamp is None or packet.is_corrupt:
+                    continue
+                origin = stamp if origin is None else origin
+                t = (stamp - origin) * base
+                end = max(end, t + 1 / fps)
+                if packet.is_keyframe:
+                    longest, last_key = max(longest, t - last_key), t
+                if t >= window_s:
+                    break
+        except av.error.FFmpegError:
+            pass  # damaged: the pace of what could be read
     return Pace(fps, max(longest, end - last_key))
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,7 +37,6 @@ from precinct.video.types import Calibration, Track, TrackSummary
 from precinct.video.views import ViewCache
 
 ENGINE_VERSION = "scan-1"
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -189,16 +187,10 @@ class Scanner:
         )
 
     def _bursts_fit(self, path: Path) -> bool:
-        """Burst sampling, when asked for and the stream's pace suits it (else full: see
-        `pace`); a burst must hold twice the frames the tracker needs to confirm a mover."""
-        if self.config.sampling != "burst":
-            return False
-        config = self.config
-        needs = pace.BurstNeeds(config.burst_s, config.burst_coast_s, 2 * config.tracker.min_hits)
-        why = pace.unfit_for_bursts(pace.stream_pace(path), needs)
-        if why is not None:
-            log.info("%s: sampled in full: %s", path.name, why)
-        return why is None
+        """Burst sampling, when asked for and the stream's pace suits it (see `pace`)."""
+        c = self.config
+        needs = pace.BurstNeeds(c.burst_s, c.burst_coast_s, 2 * c.tracker.min_hits)
+        return c.sampling == "burst" and pace.bursts_fit(path, needs)
 
     def _guard_busy(self, path: Path, triage: TriageResult) -> list[Span]:
         """Triage judges activity against the file's quiet stretches; a scene that is never
