@@ -269,7 +269,7 @@ class Scanner:
                 control.extend |= motion.settling(sample.frame.t, self.config.burst_quiet_s)
             with clock.stage("crops"):
                 harvest.offer(movers, sample.frame.index, sample.picture)
-        return assist.finish(tracker.finish()), seen
+        return tracker.finish(), seen  # (gaps: `link` interpolates them, as between bursts)
 
     def _seed(self, motion: MotionDetector, path: Path, spans: Sequence[Span]) -> None:
         """A span that starts with the file has no quiet stretch before it to learn the

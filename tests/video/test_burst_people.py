@@ -75,6 +75,7 @@ def walkers_found(path: Path, truth: dict[int, dict[int, Box]], enabled: bool) -
     classifier = Classifier(verifier=CropVerifier(detector, pad=0.0, max_crops=1))
     outcome = Scanner(config, classifier).scan(path)
     assert outcome.decoded_frames < FRAMES  # sampled in bursts
+    assert all(t.crop_jpeg for t in outcome.tracks)  # cut during the burst decode
     found = [
         Labelled(i, None, {int(r[0]): Box(*map(float, r[1:5])) for r in t.boxes})
         for i, t in enumerate(outcome.tracks)

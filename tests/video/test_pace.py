@@ -54,10 +54,10 @@ def test_bursts_fit_only_streams_of_a_suitable_pace(pace: Pace, why: str | None)
 def test_a_long_gop_stream_is_scanned_in_full(tmp_path: Path) -> None:
     path = street(tmp_path / "C01_20241215020000.mp4", gop=250)
     burst = Scanner(ScanConfig(person_detector=False, sampling="burst")).scan(path)
-    full = Scanner(ScanConfig(person_detector=False)).scan(path)
+    full = Scanner(ScanConfig(person_detector=False, sampling="full")).scan(path)
     assert burst.decoded_frames == full.decoded_frames
     assert [t.boxes.tolist() for t in burst.tracks] == [t.boxes.tolist() for t in full.tracks]
     path = street(tmp_path / "C02_20241215020000.mp4", gop=50)  # this one suits bursts
     burst = Scanner(ScanConfig(person_detector=False, sampling="burst")).scan(path)
-    full = Scanner(ScanConfig(person_detector=False)).scan(path)
+    full = Scanner(ScanConfig(person_detector=False, sampling="full")).scan(path)
     assert burst.decoded_frames < full.decoded_frames
