@@ -43,6 +43,7 @@ from precinct.registry.store import Camera
 from precinct.video import index, service
 from precinct.video.evaluate import Labelled, Scores, overlap_frames, parse_mot, score
 from precinct.video.scan import ScanConfig
+from precinct.video.store import Scan
 from precinct.video.triage import TriageConfig
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,6 +169,12 @@ def tracks_of(run: Indexed, name: str) -> list[Labelled]:
         return [index.labelled(t) for t in index.footage_tracks(session, run.footage[name])]
 
 
+def decoded_frames(run: Indexed) -> int:
+    """Frames the scan decoded over all its files (the cost that sampling saves)."""
+    with run.db.read() as session:
+        return sum(session.scalars(select(Scan.decoded_frames)))
+
+
 def print_scores(title: str, s: Scores) -> None:
     print(
         f"{title}: recall {s.recall:.1%} ({s.found}/{s.truth}), precision {s.precision:.1%} "
@@ -204,7 +211,8 @@ def demo_quality(args: argparse.Namespace) -> None:
     print(
         f"demo night: triage kept {s.active_s / s.footage_s:.1%} of {s.footage_s / 60:.0f} "
         f"footage-min active (passers are on screen {on_screen(truth):.1%} of it); "
-        f"scan {s.wall_s:.0f} s"
+        f"scan {s.wall_s:.0f} s, {decoded_frames(run)} frames decoded, "
+        f"load {os.getloadavg()[0]:.1f}"
     )
     print_scores(f"demo night ({len(truth.files)} cameras), ≥ half of each passer", total)
     print_scores("demo night, ≥ 1 s of each passer", lenient)
@@ -290,6 +298,8 @@ def _add(total: Scores, part: Scores) -> None:
 
 def pets_quality(args: argparse.Namespace) -> None:
     video = SHARED / "vtest.avi"
+    chosen = f"{args.sampling or ScanConfig().sampling} --triage {args.triage or 'thorough'}"
+    print(f"PETS09-S2L1: --sampling {chosen}")
     if not video.is_file():
         print(f"PETS09-S2L1: skipped ({SHARED} not found)")
         return
@@ -297,14 +307,16 @@ def pets_quality(args: argparse.Namespace) -> None:
     visible = [Labelled(i, None, boxes) for i, boxes in people.items() if len(boxes) >= 20]
     item = service.IngestItem(video, "PETS", datetime.fromisoformat("2009-01-01T12:00:00+00:00"))
     with tempfile.TemporaryDirectory() as tmp:
-        run = index_files([item], args.workers, Path(tmp))
+        run = index_files([item], args.workers, Path(tmp), demo_config(args))
         found = tracks_of(run, video.name)
+        decoded = decoded_frames(run)
     s = score(visible, found)
     people_tracks = sum(1 for t in found if t.label == "person")
     print(
         f"PETS09-S2L1: {s.found}/{s.truth} people visible ≥ 2 s covered ({s.recall:.1%}); "
         f"{len(found)} tracks, {people_tracks} classed person; precision {s.precision:.1%}; "
-        f"scan {run.summary.wall_s:.1f} s, load {os.getloadavg()[0]:.1f}"
+        f"scan {run.summary.wall_s:.1f} s, {decoded} frames decoded, "
+        f"load {os.getloadavg()[0]:.1f}"
     )
     shares = sorted(covered_share(p, found) for p in visible)
     lowest = ", ".join(f"{share:.2f}" for share in shares[:3])

@@ -56,6 +56,7 @@ class BurstControl:
     surge: float = 2.0  # … or when its packets grow this many times their usual size (0: off)
     quiet_s: float = 0.0  # a burst in which nothing moves ends after this (0: `burst_s` always)
     extend: bool = False
+    last: bool = False  # no burst follows this GOP's (the next GOP is quiet, or the file ends)
     frame_s: float = 0.04  # one frame's time (set by the decoder)
     gop_s: float = DEFAULT_GOP_S  # measured keyframe interval (updated while decoding)
     key_t: float = 0.0  # time of the current GOP's keyframe
@@ -220,6 +221,7 @@ def _wanted(
             gop.unsafe = (gop.sent_until, t)  # open GOPs: leading frames refer to the skipped
         gop.key_t, gop.decoding, gop.tail, control.extend, control.key_t = t, True, False, False, t
         gop.active, gop.sizes.key_size = _meets(spans, t, t + control.gop_s), packet.size
+        control.last = not _meets(spans, t + control.gop_s, t + 2 * control.gop_s)
         return gop.release(packet, t) if gop.active else []
     if not (gop.active and gop.decoding):
         return []
@@ -291,4 +293,16 @@ def needs_more(movers: Sequence[Mover], control: BurstControl, t: float) -> bool
         if not (0 <= cx < control.size[0] and 0 <= cy < control.size[1]):
             return True
     probing = t - control.key_t < control.burst_s + control.probe_s
-    return probing and any(not m.confirmed for m in movers)
+    return probing and any(not m.confirmed for m in movers) or _last_sight(movers, control, t)
+
+
+def _last_sight(movers: Sequence[Mover], control: BurstControl, t: float) -> bool:
+    """Whether a mover first seen in this burst is still in sight while no later burst will
+    see it (the next GOP is quiet, or the file ends): its track would be only as long as the
+    burst, too brief to tell a slow, far car from a flicker. The GOP's tail follows it on."""
+    if not control.last:
+        return False
+    recent = t - 1.5 * control.frame_s
+    return any(
+        m.confirmed and m.points[0].t >= control.key_t and m.points[-1].t >= recent for m in movers
+    )

@@ -202,7 +202,8 @@ def scan_cmd(
         typer.Option(
             help="full: every frame of the active spans; burst: the first 0.6 s after each "
             "keyframe of an active stretch (more when a fast mover is in view), boxes "
-            "interpolated between bursts - about half the scan time, a few passers fewer."
+            "interpolated between bursts - about half the scan time; a stream whose keyframes "
+            "are too far apart (or too close, or under 10 fps) is sampled in full."
         ),
     ] = Sampling.FULL,
     as_json: JsonOpt = False,

@@ -35,6 +35,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import av
+import numpy as np
+
 from precinct.video import decode
 from precinct.video.classify import COCO_PERSON, CropVerifier, Detector, Hit
 from precinct.video.people_boxes import (
@@ -60,6 +63,7 @@ class PeopleConfig:
     min_blobs: int = 3  # the scene is busy when frames with at least this many blobs ...
     busy_share: float = 0.5  # ... make up this share of the last `window_s` seconds ...
     window_s: float = 1.0
+    crowd_s: float = 0.2  # ... and, sampled (bursts), last at least this long
     min_height: float = 0.05  # ... counting blobs at least this share of the frame's height
     hold_s: float = 2.0  # ... and it stays busy this long after
     interval_s: float = 0.4  # the detector runs on a busy frame this long after its last run,
@@ -114,6 +118,8 @@ class PeopleAssist:
     assisted: list[tuple[int, int]] = field(default_factory=list)  # frame ranges, inclusive
     _busy_until: float = -1e9
     _crowded: deque[float] = field(default_factory=deque)  # times of recent crowded frames
+    sampled: bool = False  # the decoder skips frames (bursts): busy by the frames it saw
+    _seen: deque[float] = field(default_factory=deque)  # times of recent frames (sampled)
     _frame_s: float = 1.0  # the shortest time between two frames seen (1 / fps)
     _last_t: float = -1e9
     _interval: float = 0.0
@@ -172,19 +178,30 @@ class PeopleAssist:
     def _is_busy(self, frame: Frame, blobs: Sequence[Detection]) -> bool:
         """Crowded frames (≥ `min_blobs` person-sized blobs) make up `busy_share` of the last
         `window_s` (one crowded frame is a flicker of glare or noise; a crowd lasts), or did
-        `hold_s` ago. Only crowded frames are remembered: a quiet frame costs a comparison."""
+        `hold_s` ago. Only crowded frames are remembered: a quiet frame costs a comparison.
+        A sampled decode (`sampled`: bursts, the rest of each GOP skipped) sees only part of
+        the window: its share is of the frames it saw, over `crowd_s` at least."""
         crowded = len(blobs) >= self.config.min_blobs and self._crowd(frame, blobs)
-        window = self._crowded
-        while window and window[0] <= frame.t - self.config.window_s:
-            window.popleft()
+        since = frame.t - self.config.window_s
+        for window in (self._crowded, self._seen):
+            while window and window[0] <= since:
+                window.popleft()
+        if self.sampled:
+            self._seen.append(frame.t)
         if crowded:
-            window.append(frame.t)
+            self._crowded.append(frame.t)
             self._frame_s = min(self._frame_s, frame.t - self._last_t)
-            expected = self.config.window_s / max(self._frame_s, 1e-3)
-            if len(window) >= self.config.busy_share * expected:
+            if self._crowd_lasts():
                 self._busy_until = frame.t + self.config.hold_s
         self._last_t = frame.t
         return frame.t <= self._busy_until
+
+    def _crowd_lasts(self) -> bool:
+        count, share = len(self._crowded), self.config.busy_share
+        if not self.sampled:
+            return count >= share * self.config.window_s / max(self._frame_s, 1e-3)
+        lasted = count * self._frame_s >= self.config.crowd_s - 1e-6
+        return lasted and count >= share * len(self._seen)
 
     def _mark_assisted(self, index: int) -> None:
         if self.assisted and self.assisted[-1][1] >= index - 2:
@@ -257,8 +274,34 @@ class FilePictures:
         self._reader = None
 
 
-def assist_for(path: Path, verifier: CropVerifier | None, config: PeopleConfig) -> PeopleAssist:
-    """The assist for one file, with the scan's crop verifier's detector (none: blobs pass)."""
+class HeldPicture:
+    """The full-resolution picture of the frame being decoded, for a decoder that hands each
+    picture over once (burst sampling): no second decoder, which would have to decode each
+    GOP from its keyframe again. Converted to BGR only when the detector asks for it."""
+
+    def __init__(self) -> None:
+        self._index: int = -1
+        self._picture: av.VideoFrame | None = None
+
+    def hold(self, index: int, picture: av.VideoFrame) -> None:
+        self._index, self._picture = index, picture
+
+    def __call__(self, index: int) -> Image | None:
+        if index != self._index or self._picture is None:
+            return None
+        return np.asarray(self._picture.to_ndarray(format="bgr24"), dtype=np.uint8)
+
+
+def assist_for(
+    path: Path,
+    verifier: CropVerifier | None,
+    config: PeopleConfig,
+    held: HeldPicture | None = None,
+) -> PeopleAssist:
+    """The assist for one file, with the scan's crop verifier's detector (none: blobs pass);
+    its pictures from a second decoder of the file, or, for a sampling decoder, `held`."""
     detector = verifier.detector if verifier is not None and config.enabled else None
-    pictures: Pictures = FilePictures(path) if detector is not None else (lambda index: None)
-    return PeopleAssist(detector, pictures, config)
+    if detector is None:
+        return PeopleAssist(None, lambda index: None, config, sampled=held is not None)
+    pictures: Pictures = held if held is not None else FilePictures(path)
+    return PeopleAssist(detector, pictures, config, sampled=held is not None)

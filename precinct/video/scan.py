@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from precinct.video import bursts, decode, features, link, people
+from precinct.video import bursts, decode, features, link, pace, people
 from precinct.video.busy import BusyConfig, busy_spans
 from precinct.video.classify import (
     Classifier,
@@ -161,8 +161,9 @@ class Scanner:
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
             spans = self._guard_busy(path, triage)
+            sampled = self._bursts_fit(path)
         size = decode.video_size(path)
-        if self.config.sampling == "burst":
+        if sampled:
             harvest = CropHarvest(self.config.crop_candidates, size)
             tracks, seen = self._sampled_pass(path, spans, clock, harvest)
             decoded = len(seen)
@@ -184,6 +185,12 @@ class Scanner:
             tracks=scanned,
             timings=clock.totals,
         )
+
+    def _bursts_fit(self, path: Path) -> bool:
+        """Burst sampling, when asked for and the stream's pace suits it (see `pace`)."""
+        c = self.config
+        needs = pace.BurstNeeds(c.burst_s, c.burst_coast_s, 2 * c.tracker.min_hits)
+        return c.sampling == "burst" and pace.bursts_fit(path, needs)
 
     def _guard_busy(self, path: Path, triage: TriageResult) -> list[Span]:
         """Triage judges activity against the file's quiet stretches; a scene that is never
@@ -226,8 +233,9 @@ class Scanner:
     def _sampled_pass(
         self, path: Path, spans: Sequence[Span], clock: _Clock, harvest: CropHarvest
     ) -> tuple[list[Track], list[int]]:
-        """Bursts at the start of each active GOP; crops are taken on the way (`harvest`).
-        Returns the tracks and the indices of the frames decoded (in order)."""
+        """Bursts at the start of each active GOP; crops are taken on the way (`harvest`),
+        and the person detector assists motion in busy scenes (`people`). Returns the tracks
+        and the indices of the frames decoded (in order)."""
         motion, tracker = MotionDetector(self.config.motion), Tracker(self._tracker_config())
         with clock.stage("decode"):
             self._seed(motion, path, spans)
@@ -241,6 +249,8 @@ class Scanner:
         )
         seen: list[int] = []
         samples = bursts.iter_bursts(path, spans, control, self.config.width)
+        held = people.HeldPicture()
+        assist = people.assist_for(path, self.classifier.verifier, self.config.people, held)
         while True:
             with clock.stage("decode"):
                 sample = next(samples, None)
@@ -249,6 +259,9 @@ class Scanner:
             seen.append(sample.frame.index)
             with clock.stage("motion"):
                 detections = motion.detect(sample.frame)
+            with clock.stage("people"):
+                held.hold(sample.frame.index, sample.picture)
+                detections = assist.refine(sample.frame, detections)
             with clock.stage("track"):
                 tracker.update(detections, sample.frame.t, sample.frame.index)
                 movers = tracker.movers()
@@ -256,7 +269,7 @@ class Scanner:
                 control.extend |= motion.settling(sample.frame.t, self.config.burst_quiet_s)
             with clock.stage("crops"):
                 harvest.offer(movers, sample.frame.index, sample.picture)
-        return tracker.finish(), seen
+        return tracker.finish(), seen  # (gaps: `link` interpolates them, as between bursts)
 
     def _seed(self, motion: MotionDetector, path: Path, spans: Sequence[Span]) -> None:
         """A span that starts with the file has no quiet stretch before it to learn the

@@ -194,3 +194,25 @@ def test_a_file_is_opened_only_when_a_picture_is_wanted(tmp_path: Path) -> None:
     for i in range(20):  # a quiet scene: no picture is read, so the absent file is no error
         helper.refine(frame(i), [blob(i, GROUP)])
     helper.finish([])
+
+
+def sampled(detector: StubDetector) -> PeopleAssist:
+    return PeopleAssist(detector, lambda index: PICTURE, PeopleConfig(), sampled=True)  # type: ignore[arg-type]
+
+
+def test_a_sampled_decode_is_busy_by_the_frames_it_saw() -> None:
+    """Bursts of 4 frames out of every 20 (a sampled decode, 10 fps): the crowd fills the
+    frames decoded, though never half of a second's worth of frames (what a full decode must
+    see); the first burst starts with two quiet frames (motion's warm-up)."""
+    for helper, busy in ((sampled(StubDetector([])), True), (assist(StubDetector([])), False)):
+        for i in (0, 1, 2, 3, 20, 21, 22, 23, 40, 41, 42, 43):
+            helper.refine(frame(i), busy_blobs(i) if i > 1 else [])
+        assert (helper.stats.busy_frames >= 8) is busy
+        assert bool(helper.stats.detector_runs) is busy
+
+
+def test_one_crowded_frame_in_a_burst_is_a_flicker() -> None:
+    helper = sampled(StubDetector([]))
+    for i in range(4):
+        helper.refine(frame(i), busy_blobs(i) if i == 2 else [])
+    assert helper.stats.busy_frames == 0 and helper.stats.detector_runs == 0
