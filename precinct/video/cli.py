@@ -168,7 +168,7 @@ def scan_config(
     verify_crops: int,
     triage: Triage,
     onnx_model: str,
-    sampling: Sampling = Sampling.FULL,
+    sampling: Sampling = Sampling.BURST,
 ) -> ScanConfig:
     """The scan engine the CLI's options ask for."""
     return ScanConfig(
@@ -205,7 +205,7 @@ def scan_cmd(
             "interpolated between bursts - about half the scan time; a stream whose keyframes "
             "are too far apart (or too close, or under 10 fps) is sampled in full."
         ),
-    ] = Sampling.FULL,
+    ] = Sampling.BURST,
     as_json: JsonOpt = False,
 ) -> None:
     """Index footage: every moving person, cyclist and vehicle, with tracks and crops.

@@ -55,7 +55,7 @@ class ScanConfig:
     triage: TriageConfig = field(default_factory=TriageConfig)
     busy: BusyConfig = field(default_factory=BusyConfig)
     people: people.PeopleConfig = field(default_factory=people.PeopleConfig)
-    sampling: str = "full"  # "burst": the first `burst_s` of each active GOP (see `bursts`)
+    sampling: str = "burst"  # the first `burst_s` of each active GOP (`bursts`); "full": all
     burst_s: float = 0.6  # seconds decoded after each keyframe of an active GOP
     burst_probe_s: float = 0.2  # … and on while something new has an unknown course
     burst_coast_s: float = 2.5  # a track unseen this long ends (it coasts across the gaps)

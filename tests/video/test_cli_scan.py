@@ -22,9 +22,10 @@ def test_negative_verify_crops_means_none() -> None:
     assert scan_config(384, -2, Triage.FAST, "").verify_crops == 0
 
 
-def test_burst_sampling_is_another_engine_and_full_stays_the_default() -> None:
+def test_burst_sampling_is_the_default_and_full_another_engine() -> None:
     from precinct.video.cli import Sampling
 
-    burst = scan_config(384, 1, Triage.THOROUGH, "", Sampling.BURST)
-    assert burst.sampling == "burst" and ScanConfig().sampling == "full"
-    assert burst.engine_id() != scan_config(384, 1, Triage.THOROUGH, "").engine_id()
+    full = scan_config(384, 1, Triage.THOROUGH, "", Sampling.FULL)
+    assert full.sampling == "full" and ScanConfig().sampling == "burst"
+    assert scan_config(384, 1, Triage.THOROUGH, "").sampling == "burst"
+    assert full.engine_id() != scan_config(384, 1, Triage.THOROUGH, "").engine_id()
