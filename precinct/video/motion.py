@@ -217,8 +217,8 @@ class MotionDetector:
         mask."""
         assert self._mean is not None and self._var is not None
         diff = cv2.subtract(gray, self._mean)
-        if self.config.compensate_brightness:
-            diff -= _median(diff[::4, ::4])
+        if self.config.compensate_brightness and (offset := _median(diff[::4, ::4])) != 0:
+            diff -= offset
         square = cv2.multiply(diff, diff)
         limit = self._var * np.float32(self.config.noise_sigmas**2)
         cv2.max(limit, float(self._floor), dst=limit)
@@ -237,7 +237,7 @@ class MotionDetector:
         share = self.config.faint_sigmas**2 * self.config.faint_noise_share
         noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
         level = self.config.faint_level**2
-        limit = np.maximum(noise, np.float32(level))
+        limit = cv2.max(noise, float(np.float32(level)))
         faint = cv2.compare(cv2.multiply(mean, mean), limit, cv2.CMP_GT)
         if not cv2.countNonZero(faint):
             return
@@ -270,7 +270,7 @@ class MotionDetector:
         glow = cv2.bitwise_and(mask, _above(area, self.config.glow_level))
         if self.config.halo_level > 0 and cv2.countNonZero(glow):
             halo = self._halo(diff, glow, window)
-            textured = cv2.bitwise_and(textured, cv2.bitwise_not(halo))
+            textured = cv2.subtract(textured, halo)  # (masks: and not)
         shapes = cv2.bitwise_or(darker, cv2.dilate(textured, self._near))
         return cv2.bitwise_and(mask, cv2.bitwise_or(shapes, glow))
 
@@ -311,16 +311,17 @@ class MotionDetector:
         which becomes the levels held) the level of each pixel still counting."""
         assert self._mean is not None and self._age is not None and self._held is not None
         held = self._held[window]
-        drift = _above(cv2.absdiff(gray[window], held), self.config.absorb_tolerance)
-        steady = cv2.bitwise_and(mask[window], cv2.bitwise_not(drift))
-        age = cv2.bitwise_and(cv2.add(self._age[window], 1), steady)
+        tolerance = self.config.absorb_tolerance
+        steady = cv2.compare(cv2.absdiff(gray[window], held), tolerance, cv2.CMP_LE)
+        age = cv2.bitwise_and(cv2.add(self._age[window], 1), cv2.bitwise_and(mask[window], steady))
         self._age[window] = age
         x, y, w, h = cv2.boundingRect(age)
         self._aged = (x + window[1].start, y + window[0].start, w, h) if w else None
         if w and int(age.max()) > self.config.absorb_frames:
             stale = np.greater(self._age, self.config.absorb_frames).view(np.uint8)
             cv2.accumulateWeighted(gray, self._mean, self.config.absorb_rate, mask=stale)
-        np.copyto(gray[window], held, where=age > 0)
+        if w:
+            cv2.copyTo(held, age, gray[window])
 
     # -- blobs -----------------------------------------------------------------------------
 
