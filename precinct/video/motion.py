@@ -266,13 +266,13 @@ class MotionDetector:
         cv2.max(limit, float(self._light), dst=limit)
         textured = cv2.compare(cv2.multiply(detail, detail), limit, cv2.CMP_GT)
         cv2.bitwise_and(textured, mask, dst=textured)
-        darker = cv2.bitwise_and(mask, cv2.compare(area, 0.0, cv2.CMP_LT))
-        glow = cv2.bitwise_and(mask, _above(area, self.config.glow_level))
-        if self.config.halo_level > 0 and cv2.countNonZero(glow):
-            halo = self._halo(diff, glow, window)
-            textured = cv2.subtract(textured, halo)  # (masks: and not)
-        shapes = cv2.bitwise_or(darker, cv2.dilate(textured, self._near))
-        return cv2.bitwise_and(mask, cv2.bitwise_or(shapes, glow))
+        if self.config.halo_level > 0:
+            glow = cv2.bitwise_and(mask, cv2.compare(area, self.config.glow_level, cv2.CMP_GT))
+            if cv2.countNonZero(glow):
+                textured = cv2.subtract(textured, self._halo(diff, glow, window))  # and not
+        # moving pixels that are neither darker nor glowing, nor near texture, are light
+        plain = cv2.inRange(area, 0.0, self.config.glow_level)
+        return cv2.subtract(mask, cv2.subtract(plain, cv2.dilate(textured, self._near)))
 
     def _halo(self, diff: FloatImage, glow: Mask, window: Window) -> Mask:
         """The brightening connected to a glowing core (`glow_level`, in `window`): the glare
