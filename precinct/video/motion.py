@@ -33,25 +33,26 @@ and easier to steer):
   compression speckle looks like texture) is light, never object;
 - opening removes speckle, closing fills holes, tiny blobs are dropped and the fragments of one
   object (head and legs, a car split by a reflection) are merged when their boxes are close.
+
+The model is kept over the whole frame; the work on moving pixels (shapes, glare, blobs, the
+absorb counts) is done in the window around them (`pixels.window`), with the same results.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import cv2
 import numpy as np
 from cv2.typing import MatLike
-from numpy.typing import NDArray
 
-from precinct.video import blobs
+from precinct.video import blobs, pixels
 from precinct.video.blobs import Rect
+from precinct.video.pixels import Box, FloatImage, Window, above, median, scalar, union
 from precinct.video.types import Detection, Frame, Image
 
-FloatImage = NDArray[np.float32]
 Mask = MatLike  # uint8, 255 where moving
-Box = tuple[int, int, int, int]  # x, y, width, height in the working frame
-Window = tuple[slice, slice]  # rows, columns of the working frame
 
 
 @dataclass
@@ -110,8 +111,8 @@ class MotionDetector:
         self._near = np.ones((3, 3), np.uint8)
         self._floor = np.float32(self.config.threshold**2)
         self._light = np.float32(self.config.light_texture**2)
-        # work on the moving area reaches this far around it (blur, morphology: see `_window`)
-        self._margin = max(_gauss_radius(self.config.light_sigma), self.config.close_size) + 2
+        # work on the moving area reaches this far around it (blur, morphology: see `pixels.window`)
+        self._margin = max(pixels.gauss_radius(self.config.light_sigma), self.config.close_size) + 2
         self._warmup: list[FloatImage] = []
         self._seed: FloatImage | None = None  # the next warm-up's background, if seeded
         self._skipped = 0
@@ -160,11 +161,11 @@ class MotionDetector:
             self._skip(gray)
             return []
         self._skipped = 0
-        box = cv2.boundingRect(mask) if moving else None
+        box = cast(Box, cv2.boundingRect(mask)) if moving else None
         self._learn(gray, square, mask, box)
         if box is None:
             return []
-        window = _window(box, self._margin, mask.shape)
+        window = pixels.window(box, self._margin, mask.shape)
         shapes = self._shapes(diff, mask, window)
         return [blobs.detection(frame, rect) for rect in self._blobs(shapes, window, mask.shape)]
 
@@ -174,8 +175,6 @@ class MotionDetector:
             return True
         known = [self._mean] if self._mean is not None else self._warmup[:1]
         return any(image.shape != shape for image in known)
-
-    # -- background model ------------------------------------------------------------------
 
     def _prepare(self, image: Image) -> FloatImage:
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
@@ -216,12 +215,12 @@ class MotionDetector:
         """Difference to the background (brightness-compensated), its square and the moving
         mask."""
         assert self._mean is not None and self._var is not None
-        diff = cv2.subtract(gray, self._mean)
-        if self.config.compensate_brightness and (offset := _median(diff[::4, ::4])) != 0:
+        diff = gray - self._mean
+        if self.config.compensate_brightness and (offset := median(diff[::4, ::4])) != 0:
             diff -= offset
-        square = cv2.multiply(diff, diff)
+        square = cast(FloatImage, cv2.multiply(diff, diff))
         limit = self._var * np.float32(self.config.noise_sigmas**2)
-        cv2.max(limit, float(self._floor), dst=limit)
+        cv2.max(limit, scalar(self._floor), dst=limit)
         return diff, square, cv2.compare(square, limit, cv2.CMP_GT)
 
     def _add_faint(self, diff: FloatImage, square: FloatImage, mask: Mask) -> None:
@@ -237,7 +236,7 @@ class MotionDetector:
         share = self.config.faint_sigmas**2 * self.config.faint_noise_share
         noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
         level = self.config.faint_level**2
-        limit = cv2.max(noise, float(np.float32(level)))
+        limit = cv2.max(noise, scalar(np.float32(level)))
         faint = cv2.compare(cv2.multiply(mean, mean), limit, cv2.CMP_GT)
         if not cv2.countNonZero(faint):
             return
@@ -246,9 +245,8 @@ class MotionDetector:
             faint[y : y + h, x : x + w], (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST
         )
         rows, cols = slice(2 * y, 2 * (y + h)), slice(2 * x, 2 * (x + w))
-        pixels = _above(square[rows, cols], level)
         window = mask[rows, cols]
-        cv2.bitwise_or(window, cv2.bitwise_and(grown, pixels), dst=window)
+        cv2.bitwise_or(window, cv2.bitwise_and(grown, above(square[rows, cols], level)), dst=window)
 
     def _shapes(self, diff: FloatImage, mask: Mask, window: Window) -> Mask:
         """The moving pixels that belong to objects, in `window` (which holds every moving
@@ -263,13 +261,12 @@ class MotionDetector:
         area = diff[window]
         detail = cv2.absdiff(area, cv2.GaussianBlur(area, (0, 0), self.config.light_sigma))
         limit = self._var[window] * np.float32(self.config.light_noise_sigmas**2)
-        cv2.max(limit, float(self._light), dst=limit)
+        cv2.max(limit, scalar(self._light), dst=limit)
         textured = cv2.compare(cv2.multiply(detail, detail), limit, cv2.CMP_GT)
         cv2.bitwise_and(textured, mask, dst=textured)
-        if self.config.halo_level > 0:
-            glow = cv2.bitwise_and(mask, cv2.compare(area, self.config.glow_level, cv2.CMP_GT))
-            if cv2.countNonZero(glow):
-                textured = cv2.subtract(textured, self._halo(diff, glow, window))  # and not
+        glow = cv2.bitwise_and(mask, above(area, self.config.glow_level))
+        if self.config.halo_level > 0 and cv2.countNonZero(glow):
+            textured = cv2.subtract(textured, self._halo(diff, glow, window))  # and not
         # moving pixels that are neither darker nor glowing, nor near texture, are light
         plain = cv2.inRange(area, 0.0, self.config.glow_level)
         return cv2.subtract(mask, cv2.subtract(plain, cv2.dilate(textured, self._near)))
@@ -279,14 +276,8 @@ class MotionDetector:
         around an oncoming car's lamps, the beam on the road ahead of it. The core is the car
         (its lamps swamp its body), the halo is light: its edges look like texture but are not
         objects. The glare may reach beyond the window, so it is traced in the whole frame."""
-        bright = _above(diff, self.config.halo_level)
-        count, labels = cv2.connectedComponents(bright, connectivity=8)
-        labels = labels[window]
-        lit = np.zeros(max(count, 256), np.uint8)
-        lit[labels[glow > 0]] = 255
-        lit[0] = 0
-        halo = cv2.LUT(labels.astype(np.uint8), lit[:256]) if count <= 256 else lit[labels]
-        return cv2.bitwise_and(halo, cv2.bitwise_not(glow))
+        halo = pixels.connected(above(diff, self.config.halo_level), glow, window)
+        return cv2.subtract(halo, glow)  # and not
 
     def _learn(self, gray: FloatImage, square: FloatImage, mask: Mask, box: Box | None) -> None:
         """Still pixels update mean and noise; moving pixels (inside `box`) are left alone (no
@@ -299,10 +290,10 @@ class MotionDetector:
         still = cv2.bitwise_not(mask)
         cv2.accumulateWeighted(gray, self._mean, self.config.learning_rate, mask=still)
         cv2.accumulateWeighted(square, self._var, 1.0 / self.config.noise_history, mask=still)
-        cv2.min(self._var, float(self.config.max_noise_sigma**2), dst=self._var)
-        area = _union(box, self._aged)
+        cv2.min(self._var, scalar(self.config.max_noise_sigma**2), dst=self._var)
+        area = union(box, self._aged)
         if area is not None:
-            self._age_moving(gray, mask, _window(area, 0, mask.shape))
+            self._age_moving(gray, mask, pixels.window(area, 0, mask.shape))
         self._held = gray  # a still pixel's level held is its current one
 
     def _age_moving(self, gray: FloatImage, mask: Mask, window: Window) -> None:
@@ -312,82 +303,25 @@ class MotionDetector:
         assert self._mean is not None and self._age is not None and self._held is not None
         held = self._held[window]
         tolerance = self.config.absorb_tolerance
-        steady = cv2.compare(cv2.absdiff(gray[window], held), tolerance, cv2.CMP_LE)
-        age = cv2.bitwise_and(cv2.add(self._age[window], 1), cv2.bitwise_and(mask[window], steady))
+        steady = cv2.compare(cv2.absdiff(gray[window], held), scalar(tolerance), cv2.CMP_LE)
+        age = cv2.bitwise_and(
+            cv2.add(self._age[window], scalar(1)), cv2.bitwise_and(mask[window], steady)
+        )
         self._age[window] = age
         x, y, w, h = cv2.boundingRect(age)
         self._aged = (x + window[1].start, y + window[0].start, w, h) if w else None
-        if w and int(age.max()) > self.config.absorb_frames:
+        if not w:
+            return
+        if int(age.max()) > self.config.absorb_frames:
             stale = np.greater(self._age, self.config.absorb_frames).view(np.uint8)
             cv2.accumulateWeighted(gray, self._mean, self.config.absorb_rate, mask=stale)
-        if w:
-            cv2.copyTo(held, age, gray[window])
-
-    # -- blobs -----------------------------------------------------------------------------
+        cv2.copyTo(held, age, gray[window])  # (after its last use as the frame)
 
     def _blobs(self, mask: Mask, window: Window, shape: tuple[int, ...]) -> list[Rect]:
         """The blobs of `mask`, the `window` of a frame of `shape` holding all its pixels with
         a margin (so opening and closing there give what they give in the whole frame)."""
-        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, self._open)
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self._close)
-        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        left, top = window[1].start, window[0].start
-        rects = [blobs.rect(mask, *cv2.boundingRect(c)) for c in contours]
-        rects = [(x0 + left, y0 + top, x1 + left, y1 + top, n) for x0, y0, x1, y1, n in rects]
+        rects = blobs.outlines(mask, window, self._open, self._close)
         min_area = self.config.min_area_frac * shape[0] * shape[1]
         rects = [r for r in rects if r[4] >= min_area]
         distance = self.config.merge_distance_frac * shape[1]
         return blobs.merge_rects(rects, distance, self.config.merge_relative)
-
-
-def _median(values: FloatImage) -> np.float32:
-    """`np.median` of float32 values, as float32, without its generic machinery, and by
-    selecting among the few values near the median (`_middle`): `np.partition` over a frame's
-    few thousand samples costs 10–60 µs, and milliseconds on some (many equal values)."""
-    flat = values.ravel()
-    low, high = _middle(flat, (flat.size - 1) // 2, flat.size // 2)
-    return np.float32((low + high) / np.float32(2))
-
-
-def _middle(flat: FloatImage, first: int, last: int) -> tuple[np.float32, np.float32]:
-    """The values of ranks `first` and `last` (0-based, ascending; `last` − `first` ≤ 1) of
-    `flat`. A sorted sparse sample bounds where they lie; when the bounds hold them, only the
-    values between the bounds are sorted; else the whole is partitioned."""
-    probe = np.sort(flat[::16])
-    scale = probe.size / flat.size
-    low = probe[max(0, int(first * scale) - 24)]
-    high = probe[min(probe.size - 1, int(last * scale) + 24)]
-    below = int(np.count_nonzero(flat < low))
-    if below <= first and last < int(np.count_nonzero(flat <= high)):
-        if low == high:
-            return low, low
-        near = np.sort(flat[(flat >= low) & (flat <= high)])
-        return near[first - below], near[last - below]
-    ranks = np.partition(flat, (first, last))
-    return ranks[first], ranks[last]
-
-
-def _above(image: FloatImage | MatLike, level: float) -> Mask:
-    """255 where the image exceeds `level`."""
-    return np.greater(image, level).view(np.uint8) * np.uint8(255)
-
-
-def _gauss_radius(sigma: float) -> int:
-    """Half the kernel OpenCV's `GaussianBlur` takes for `sigma` on float images."""
-    return (round(sigma * 8 + 1) | 1) // 2
-
-
-def _union(a: Box | None, b: Box | None) -> Box | None:
-    if a is None or b is None:
-        return a or b
-    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
-    return x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0
-
-
-def _window(box: Box, margin: int, shape: tuple[int, ...]) -> Window:
-    """`box` grown by `margin` and clipped to a frame of `shape`, its columns widened to
-    multiples of 32: filters then run over each pixel in the same vector lanes as over the
-    whole frame (lanes and scalar tails round differently), so their results are the same."""
-    x, y, w, h = box
-    x0, x1 = max(0, x - margin) // 32 * 32, min(shape[1], -(-(x + w + margin) // 32) * 32)
-    return slice(max(0, y - margin), min(shape[0], y + h + margin)), slice(x0, x1)

@@ -10,17 +10,33 @@ import cv2
 import numpy as np
 import pytest
 
-from precinct.video import motion
+from precinct.video import pixels
 from precinct.video.motion import MotionConfig, MotionDetector
 from precinct.video.types import Frame
 
 from .test_motion import WARMUP, H, Mover, W, glare, render
 
-Box = tuple[int, int, int, int]
 
-
-def whole_frame(box: Box, margin: int, shape: tuple[int, ...]) -> motion.Window:
+def whole_frame(box: pixels.Box, margin: int, shape: tuple[int, ...]) -> pixels.Window:
     return slice(0, shape[0]), slice(0, shape[1])
+
+
+def plain_learn(
+    self: MotionDetector, gray: np.ndarray, square: np.ndarray, mask: np.ndarray, box: object
+) -> None:
+    """The background update written plainly over the whole frame (as it was before windows)."""
+    assert self._mean is not None and self._var is not None and self._age is not None
+    config = self.config
+    drift = cv2.absdiff(gray, self._held) > config.absorb_tolerance
+    steady = cv2.bitwise_and(mask, np.where(drift, 0, 255).astype(np.uint8))
+    self._age = cv2.bitwise_and(cv2.add(self._age, np.ones_like(self._age)), steady)
+    self._held = np.where(self._age == 0, gray, self._held).astype(np.float32)
+    still = cv2.bitwise_not(mask)
+    cv2.accumulateWeighted(gray, self._mean, config.learning_rate, mask=still)
+    cv2.accumulateWeighted(square, self._var, 1.0 / config.noise_history, mask=still)
+    np.minimum(self._var, np.float32(config.max_noise_sigma**2), out=self._var)
+    stale = (self._age > config.absorb_frames).astype(np.uint8)
+    cv2.accumulateWeighted(gray, self._mean, config.absorb_rate, mask=stale)
 
 
 def edge_street(seed: int) -> Iterator[Frame]:
@@ -64,7 +80,8 @@ def test_the_window_finds_what_the_whole_frame_finds(
     config = MotionConfig(absorb_frames=absorb)
     fast = trace(config, seed)
     with monkeypatch.context() as patch:
-        patch.setattr(motion, "_window", whole_frame)
+        patch.setattr(pixels, "window", whole_frame)
+        patch.setattr(MotionDetector, "_learn", plain_learn)
         reference = trace(config, seed)
     assert sum(len(f[0]) for f in fast) > 100  # the scene has movers to find
     for i, (got, want) in enumerate(zip(fast, reference, strict=True)):
@@ -80,11 +97,11 @@ def test_the_blur_in_a_window_equals_the_blur_of_the_frame() -> None:
     for width in (384, 350):
         image = rng.normal(0, 10, (216, width)).astype(np.float32)
         whole = cv2.GaussianBlur(image, (0, 0), 1.5)
-        margin = motion._gauss_radius(1.5)
+        margin = pixels.gauss_radius(1.5)
         for _ in range(300):
             x, y = int(rng.integers(0, width)), int(rng.integers(0, 216))
             w, h = int(rng.integers(1, width - x + 1)), int(rng.integers(1, 217 - y))
-            rows, cols = motion._window((x, y, w, h), margin, image.shape)
+            rows, cols = pixels.window((x, y, w, h), margin, image.shape)
             part = cv2.GaussianBlur(image[rows, cols], (0, 0), 1.5)
             inner = part[y - rows.start : y + h - rows.start, x - cols.start : x + w - cols.start]
             assert np.array_equal(inner, whole[y : y + h, x : x + w]), (x, y, w, h)
@@ -101,4 +118,4 @@ def test_the_median_is_numpys() -> None:
             else:  # mostly 0 with far outliers
                 values = np.where(rng.random(size) < 0.9, 0.0, rng.normal(0, 60, size))
             values = values.astype(np.float32)
-            assert motion._median(values) == np.float32(np.median(values)), (size, draw)
+            assert pixels.median(values) == np.float32(np.median(values)), (size, draw)
