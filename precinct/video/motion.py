@@ -156,12 +156,13 @@ class MotionDetector:
         diff, square, mask = self._foreground(gray)
         if self._dark:
             self._add_faint(diff, square, mask)
-        moving = cv2.countNonZero(mask)
-        if moving > self.config.max_foreground_frac * mask.size:
+        bounds = cast(Box, cv2.boundingRect(mask))  # (counting is for big bounds only)
+        most = self.config.max_foreground_frac * mask.size
+        if bounds[2] * bounds[3] > most and cv2.countNonZero(mask) > most:
             self._skip(gray)
             return []
         self._skipped = 0
-        box = cast(Box, cv2.boundingRect(mask)) if moving else None
+        box = bounds if bounds[2] else None  # (None: nothing moves)
         self._learn(gray, square, mask, box)
         if box is None:
             return []
@@ -290,7 +291,8 @@ class MotionDetector:
         still = cv2.bitwise_not(mask)
         cv2.accumulateWeighted(gray, self._mean, self.config.learning_rate, mask=still)
         cv2.accumulateWeighted(square, self._var, 1.0 / self.config.noise_history, mask=still)
-        cv2.min(self._var, scalar(self.config.max_noise_sigma**2), dst=self._var)
+        cap = self.config.max_noise_sigma**2
+        cv2.threshold(self._var, cap, cap, cv2.THRESH_TRUNC, dst=self._var)  # (min, faster)
         area = union(box, self._aged)
         if area is not None:
             self._age_moving(gray, mask, pixels.window(area, 0, mask.shape))
