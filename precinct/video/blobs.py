@@ -12,6 +12,19 @@ from precinct.video.types import Box, Detection, Frame
 Rect = tuple[int, int, int, int, int]  # x0, y0, x1 (exclusive), y1 (exclusive), moving pixels
 
 
+def outlines(
+    mask: MatLike, window: tuple[slice, slice], opening: MatLike, closing: MatLike
+) -> list[Rect]:
+    """The rectangles of the blobs of `mask` (a frame's `window`) after an opening and a
+    closing by the given kernels, in the frame's pixels."""
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, opening)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, closing)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    left, top = window[1].start, window[0].start
+    rects = [rect(mask, *cv2.boundingRect(c)) for c in contours]
+    return [(x0 + left, y0 + top, x1 + left, y1 + top, n) for x0, y0, x1, y1, n in rects]
+
+
 def rect(mask: MatLike, x: int, y: int, w: int, h: int) -> Rect:
     return (x, y, x + w, y + h, cv2.countNonZero(mask[y : y + h, x : x + w]))
 

@@ -33,22 +33,25 @@ and easier to steer):
   compression speckle looks like texture) is light, never object;
 - opening removes speckle, closing fills holes, tiny blobs are dropped and the fragments of one
   object (head and legs, a car split by a reflection) are merged when their boxes are close.
+
+The model is kept over the whole frame; the work on moving pixels (shapes, glare, blobs, the
+absorb counts) is done in the window around them (`pixels.window`), with the same results.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import cv2
 import numpy as np
 from cv2.typing import MatLike
-from numpy.typing import NDArray
 
-from precinct.video import blobs
+from precinct.video import blobs, pixels
 from precinct.video.blobs import Rect
+from precinct.video.pixels import Box, FloatImage, Window, above, median, scalar, union
 from precinct.video.types import Detection, Frame, Image
 
-FloatImage = NDArray[np.float32]
 Mask = MatLike  # uint8, 255 where moving
 
 
@@ -104,10 +107,12 @@ class MotionDetector:
         self._var: FloatImage | None = None
         self._age: Mask | None = None  # consecutive frames each pixel has been moving (≤ 255)
         self._held: FloatImage | None = None  # … at about this grey level
-        self._one: Mask = np.ones((1, 1), np.uint8)
+        self._aged: Box | None = None  # bounding box of the pixels whose age is not 0
         self._near = np.ones((3, 3), np.uint8)
         self._floor = np.float32(self.config.threshold**2)
         self._light = np.float32(self.config.light_texture**2)
+        # work on the moving area reaches this far around it (blur, morphology: see `pixels.window`)
+        self._margin = max(pixels.gauss_radius(self.config.light_sigma), self.config.close_size) + 2
         self._warmup: list[FloatImage] = []
         self._seed: FloatImage | None = None  # the next warm-up's background, if seeded
         self._skipped = 0
@@ -151,12 +156,19 @@ class MotionDetector:
         diff, square, mask = self._foreground(gray)
         if self._dark:
             self._add_faint(diff, square, mask)
-        if cv2.countNonZero(mask) > self.config.max_foreground_frac * mask.size:
+        bounds = cast(Box, cv2.boundingRect(mask))  # (counting is for big bounds only)
+        most = self.config.max_foreground_frac * mask.size
+        if bounds[2] * bounds[3] > most and cv2.countNonZero(mask) > most:
             self._skip(gray)
             return []
         self._skipped = 0
-        self._learn(gray, square, mask)
-        return [blobs.detection(frame, rect) for rect in self._blobs(self._shapes(diff, mask))]
+        box = bounds if bounds[2] else None  # (None: nothing moves)
+        self._learn(gray, square, mask, box)
+        if box is None:
+            return []
+        window = pixels.window(box, self._margin, mask.shape)
+        shapes = self._shapes(diff, mask, window)
+        return [blobs.detection(frame, rect) for rect in self._blobs(shapes, window, mask.shape)]
 
     def _new_span(self, t: float, shape: tuple[int, ...]) -> bool:
         """A jump in time (the next active span) or a change of size starts afresh."""
@@ -164,8 +176,6 @@ class MotionDetector:
             return True
         known = [self._mean] if self._mean is not None else self._warmup[:1]
         return any(image.shape != shape for image in known)
-
-    # -- background model ------------------------------------------------------------------
 
     def _prepare(self, image: Image) -> FloatImage:
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
@@ -199,8 +209,7 @@ class MotionDetector:
         self._dark = dark and self.config.faint_size > 1
         self._var = np.clip(spread, floor / 4, self.config.max_noise_sigma**2).astype(np.float32)
         self._age = np.zeros(gray.shape, np.uint8)
-        self._held = mean.copy()
-        self._one = np.ones(gray.shape, np.uint8)
+        self._held, self._aged = mean.copy(), None
         self._warmup = []
 
     def _foreground(self, gray: FloatImage) -> tuple[FloatImage, FloatImage, Mask]:
@@ -208,10 +217,11 @@ class MotionDetector:
         mask."""
         assert self._mean is not None and self._var is not None
         diff = gray - self._mean
-        if self.config.compensate_brightness:
-            diff -= _median(diff[::4, ::4])
-        square = diff * diff
-        limit = np.maximum(self._var * np.float32(self.config.noise_sigmas**2), self._floor)
+        if self.config.compensate_brightness and (offset := median(diff[::4, ::4])) != 0:
+            diff -= offset
+        square = cast(FloatImage, cv2.multiply(diff, diff))
+        limit = self._var * np.float32(self.config.noise_sigmas**2)
+        cv2.max(limit, scalar(self._floor), dst=limit)
         return diff, square, cv2.compare(square, limit, cv2.CMP_GT)
 
     def _add_faint(self, diff: FloatImage, square: FloatImage, mask: Mask) -> None:
@@ -227,7 +237,7 @@ class MotionDetector:
         share = self.config.faint_sigmas**2 * self.config.faint_noise_share
         noise = self._var[: 2 * (height // 2) : 2, : 2 * (width // 2) : 2] * np.float32(share)
         level = self.config.faint_level**2
-        limit = np.maximum(noise, np.float32(level))
+        limit = cv2.max(noise, scalar(np.float32(level)))
         faint = cv2.compare(cv2.multiply(mean, mean), limit, cv2.CMP_GT)
         if not cv2.countNonZero(faint):
             return
@@ -236,84 +246,84 @@ class MotionDetector:
             faint[y : y + h, x : x + w], (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST
         )
         rows, cols = slice(2 * y, 2 * (y + h)), slice(2 * x, 2 * (x + w))
-        pixels = _above(square[rows, cols], level)
         window = mask[rows, cols]
-        cv2.bitwise_or(window, cv2.bitwise_and(grown, pixels), dst=window)
+        cv2.bitwise_or(window, cv2.bitwise_and(grown, above(square[rows, cols], level)), dst=window)
 
-    def _shapes(self, diff: FloatImage, mask: Mask) -> Mask:
-        """The moving pixels that belong to objects: light thrown by a moving lamp (headlight
-        glare, the lit road ahead of a car) brightens the scene smoothly, while an object
-        darkens it or changes it with detail (edges, parts). Smooth brightening is dropped, so
-        that a car's box is its body, not its beam; the mask for learning keeps it."""
+    def _shapes(self, diff: FloatImage, mask: Mask, window: Window) -> Mask:
+        """The moving pixels that belong to objects, in `window` (which holds every moving
+        pixel): light thrown by a moving lamp (headlight glare, the lit road ahead of a car)
+        brightens the scene smoothly, while an object darkens it or changes it with detail
+        (edges, parts). Smooth brightening is dropped, so that a car's box is its body, not its
+        beam; the mask for learning keeps it."""
+        mask = mask[window]
         if self.config.light_texture <= 0:
             return mask
         assert self._var is not None
-        detail = cv2.absdiff(diff, cv2.GaussianBlur(diff, (0, 0), self.config.light_sigma))
-        limit = np.maximum(self._var * np.float32(self.config.light_noise_sigmas**2), self._light)
-        textured = cv2.bitwise_and(mask, cv2.compare(detail * detail, limit, cv2.CMP_GT))
-        darker = cv2.bitwise_and(mask, np.less(diff, 0).view(np.uint8) * np.uint8(255))
-        glow = cv2.bitwise_and(mask, _above(diff, self.config.glow_level))
+        area = diff[window]
+        detail = cv2.absdiff(area, cv2.GaussianBlur(area, (0, 0), self.config.light_sigma))
+        limit = self._var[window] * np.float32(self.config.light_noise_sigmas**2)
+        cv2.max(limit, scalar(self._light), dst=limit)
+        textured = cv2.compare(cv2.multiply(detail, detail), limit, cv2.CMP_GT)
+        cv2.bitwise_and(textured, mask, dst=textured)
+        glow = cv2.bitwise_and(mask, above(area, self.config.glow_level))
         if self.config.halo_level > 0 and cv2.countNonZero(glow):
-            textured = cv2.bitwise_and(textured, cv2.bitwise_not(self._halo(diff, glow)))
-        shapes = cv2.bitwise_or(darker, cv2.dilate(textured, self._near))
-        return cv2.bitwise_and(mask, cv2.bitwise_or(shapes, glow))
+            textured = cv2.subtract(textured, self._halo(diff, glow, window))  # and not
+        # moving pixels that are neither darker nor glowing, nor near texture, are light
+        plain = cv2.inRange(area, 0.0, self.config.glow_level)
+        return cv2.subtract(mask, cv2.subtract(plain, cv2.dilate(textured, self._near)))
 
-    def _halo(self, diff: FloatImage, glow: Mask) -> Mask:
-        """The brightening connected to a glowing core (`glow_level`): the glare around an
-        oncoming car's lamps, the beam on the road ahead of it. The core is the car (its lamps
-        swamp its body), the halo is light: its edges look like texture but are not objects."""
-        bright = _above(diff, self.config.halo_level)
-        count, labels = cv2.connectedComponents(bright, connectivity=8)
-        lit = np.zeros(max(count, 256), np.uint8)
-        lit[labels[glow > 0]] = 255
-        lit[0] = 0
-        halo = cv2.LUT(labels.astype(np.uint8), lit[:256]) if count <= 256 else lit[labels]
-        return cv2.bitwise_and(halo, cv2.bitwise_not(glow))
+    def _halo(self, diff: FloatImage, glow: Mask, window: Window) -> Mask:
+        """The brightening connected to a glowing core (`glow_level`, in `window`): the glare
+        around an oncoming car's lamps, the beam on the road ahead of it. The core is the car
+        (its lamps swamp its body), the halo is light: its edges look like texture but are not
+        objects. The glare may reach beyond the window, so it is traced in the whole frame."""
+        halo = pixels.connected(above(diff, self.config.halo_level), glow, window)
+        return cv2.subtract(halo, glow)  # and not
 
-    def _learn(self, gray: FloatImage, square: FloatImage, mask: Mask) -> None:
-        """Still pixels update mean and noise; moving pixels are left alone (no trails behind
-        bright objects) unless they have been moving *at a steady level* for `absorb_frames` (a
-        car that parked, a ghost where one left), which are then absorbed fast. A pixel whose
-        level drifts (the glare of a car crawling towards the camera swells for seconds) starts
-        counting again, so passing light is not learnt (it would leave a ghost trail)."""
+    def _learn(self, gray: FloatImage, square: FloatImage, mask: Mask, box: Box | None) -> None:
+        """Still pixels update mean and noise; moving pixels (inside `box`) are left alone (no
+        trails behind bright objects) unless they have been moving *at a steady level* for
+        `absorb_frames` (a car that parked, a ghost where one left), which are then absorbed
+        fast. A pixel whose level drifts (the glare of a car crawling towards the camera swells
+        for seconds) starts counting again, so passing light is not learnt (it would leave a
+        ghost trail). The ages and levels held are kept up only where pixels move or moved."""
         assert self._mean is not None and self._var is not None and self._age is not None
-        assert self._held is not None
-        tolerance = self.config.absorb_tolerance
-        drift = _above(cv2.absdiff(gray, self._held), tolerance)
-        steady = cv2.bitwise_and(mask, cv2.bitwise_not(drift))
-        self._age = cv2.bitwise_and(cv2.add(self._age, self._one), steady)
-        fresh = cv2.bitwise_not(_above(self._age, 0))
-        self._held = np.asarray(cv2.copyTo(gray, fresh, self._held), dtype=np.float32)
         still = cv2.bitwise_not(mask)
         cv2.accumulateWeighted(gray, self._mean, self.config.learning_rate, mask=still)
         cv2.accumulateWeighted(square, self._var, 1.0 / self.config.noise_history, mask=still)
-        np.minimum(self._var, self.config.max_noise_sigma**2, out=self._var)
-        stale = np.greater(self._age, self.config.absorb_frames).view(np.uint8)
-        cv2.accumulateWeighted(gray, self._mean, self.config.absorb_rate, mask=stale)
+        cap = self.config.max_noise_sigma**2
+        cv2.threshold(self._var, cap, cap, cv2.THRESH_TRUNC, dst=self._var)  # (min, faster)
+        area = union(box, self._aged)
+        if area is not None:
+            self._age_moving(gray, mask, pixels.window(area, 0, mask.shape))
+        self._held = gray  # a still pixel's level held is its current one
 
-    # -- blobs -----------------------------------------------------------------------------
+    def _age_moving(self, gray: FloatImage, mask: Mask, window: Window) -> None:
+        """Count, in `window` (all pixels moving now or before), how long each pixel has been
+        moving at a steady level; absorb those moving for `absorb_frames`; keep (in `gray`,
+        which becomes the levels held) the level of each pixel still counting."""
+        assert self._mean is not None and self._age is not None and self._held is not None
+        held = self._held[window]
+        tolerance = self.config.absorb_tolerance
+        steady = cv2.compare(cv2.absdiff(gray[window], held), scalar(tolerance), cv2.CMP_LE)
+        age = cv2.bitwise_and(
+            cv2.add(self._age[window], scalar(1)), cv2.bitwise_and(mask[window], steady)
+        )
+        self._age[window] = age
+        x, y, w, h = cv2.boundingRect(age)
+        self._aged = (x + window[1].start, y + window[0].start, w, h) if w else None
+        if not w:
+            return
+        if int(age.max()) > self.config.absorb_frames:
+            stale = np.greater(self._age, self.config.absorb_frames).view(np.uint8)
+            cv2.accumulateWeighted(gray, self._mean, self.config.absorb_rate, mask=stale)
+        cv2.copyTo(held, age, gray[window])  # (after its last use as the frame)
 
-    def _blobs(self, mask: Mask) -> list[Rect]:
-        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, self._open)
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, self._close)
-        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        rects = [blobs.rect(mask, *cv2.boundingRect(c)) for c in contours]
-        min_area = self.config.min_area_frac * mask.size
+    def _blobs(self, mask: Mask, window: Window, shape: tuple[int, ...]) -> list[Rect]:
+        """The blobs of `mask`, the `window` of a frame of `shape` holding all its pixels with
+        a margin (so opening and closing there give what they give in the whole frame)."""
+        rects = blobs.outlines(mask, window, self._open, self._close)
+        min_area = self.config.min_area_frac * shape[0] * shape[1]
         rects = [r for r in rects if r[4] >= min_area]
-        distance = self.config.merge_distance_frac * mask.shape[1]
+        distance = self.config.merge_distance_frac * shape[1]
         return blobs.merge_rects(rects, distance, self.config.merge_relative)
-
-
-def _median(values: FloatImage) -> np.float32:
-    """`np.median` of float32 values, as float32, without its generic machinery (which cost
-    more than the selection itself on a frame's few thousand samples)."""
-    flat, middle = values.ravel(), values.size // 2
-    if values.size % 2:
-        return np.float32(np.partition(flat, middle)[middle])
-    low, high = np.partition(flat, (middle - 1, middle))[middle - 1 : middle + 1]
-    return np.float32((low + high) / np.float32(2))
-
-
-def _above(image: FloatImage | MatLike, level: float) -> Mask:
-    """255 where the image exceeds `level`."""
-    return np.greater(image, level).view(np.uint8) * np.uint8(255)
