@@ -163,7 +163,9 @@ class KalmanBox:
 
     def distances(self, centres: Matrix) -> Vector:
         """Mahalanobis distances of n centres (n×2) from the predicted centre."""
-        return centre_distances(self.x[None, :2], self.centre_precisions()[None], centres)[0]
+        found = centre_distances(self.x[None, :2], self.centre_precisions()[None], centres)
+        row: Vector = found[0]
+        return row
 
     def centre_precisions(self) -> Vector:
         """The inverse of the centre's innovation covariance (diagonal): its diagonal."""
