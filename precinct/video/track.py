@@ -110,7 +110,7 @@ class KalmanBox:
     (value, rate) pair apart, so `p` couples a coordinate only with its own rate, and the
     innovation covariance (`p[:4, :4]` plus the measurement noise) is diagonal, its entries
     off the diagonal exactly zero. Its inverse is the reciprocals of its diagonal, which is
-    what `np.linalg.inv` returns for it, to the bit (`gain`, `centre_precisions`).
+    what `np.linalg.inv` returns for it, to the bit (`update`, `centre_precisions`).
     `x` changes only through `predict` and `update` (the box is cached between them)."""
 
     def __init__(self, box: Box, config: TrackerConfig) -> None:
@@ -155,7 +155,8 @@ class KalmanBox:
 
     def update(self, box: Box) -> None:
         z = np.array([box.cx, box.cy, box.w, box.h])
-        gain = self.p[:, :4] * self._precisions(4)  # p[:, :4] @ inv(s), s diagonal
+        variances = np.diagonal(self.p)[:4] + self._measure_variance()
+        gain = self.p[:, :4] * (1.0 / variances)  # p[:, :4] @ inv(s): s is diagonal
         self.x = self.x + gain @ (z - self.x[:4])
         self.measured = (box.w, box.h)
         self.p = self.p - gain @ self.p[:4, :]
@@ -163,18 +164,14 @@ class KalmanBox:
 
     def distances(self, centres: Matrix) -> Vector:
         """Mahalanobis distances of n centres (n×2) from the predicted centre."""
-        found = centre_distances(self.x[None, :2], self.centre_precisions()[None], centres)
-        row: Vector = found[0]
+        precisions = np.array([self.centre_precisions()])
+        row: Vector = centre_distances(self.x[None, :2], precisions, centres)[0]
         return row
 
-    def centre_precisions(self) -> Vector:
+    def centre_precisions(self) -> tuple[float, float]:
         """The inverse of the centre's innovation covariance (diagonal): its diagonal."""
-        return self._precisions(2)
-
-    def _precisions(self, n: int) -> Vector:
-        """The diagonal of the inverse innovation covariance of the first `n` coordinates."""
-        variances: Vector = np.diagonal(self.p)[:n] + self._measure_variance()
-        return 1.0 / variances
+        variance, p = self._measure_variance(), self.p
+        return 1.0 / (float(p[0, 0]) + variance), 1.0 / (float(p[1, 1]) + variance)
 
     def _measure_variance(self) -> float:
         return float((self.config.measure_noise * self.size) ** 2)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from precinct.video import track
+from precinct.video import features, track
 from precinct.video.track import KalmanBox, Tracker, TrackerConfig, centre_distances
-from precinct.video.types import Box, Detection
+from precinct.video.types import Box, Detection, Track, TrackPoint
 
 
 def random_filter(rng: np.random.Generator, config: TrackerConfig) -> KalmanBox:
@@ -112,3 +112,14 @@ def test_the_shared_areas_are_each_boxs_own() -> None:
     for i, row in enumerate(a):
         assert np.array_equal(matrix[i], track._intersections(Box(*row), b))
     assert (matrix > 0).any()
+
+
+def test_foot_points_are_the_boxes_bottom_centres() -> None:
+    rng = np.random.default_rng(10)
+    points = [
+        TrackPoint(i, i / 25, Box(*rng.uniform(0, 1900, 2), *rng.uniform(1, 300, 2)))
+        for i in range(50)
+    ]
+    found = features.foot_points(Track(1, points))
+    assert np.array_equal(found, np.array([(p.box.cx, p.box.bottom) for p in points]))
+    assert len(features.foot_points(Track(2, []))) == 0
