@@ -412,7 +412,7 @@ def _intersection_matrix(a: Matrix, b: Matrix) -> Matrix:
     bottom = np.minimum((a[:, 1] + a[:, 3])[:, None], (b[:, 1] + b[:, 3])[None, :])
     ix = right - np.maximum(a[:, 0:1], b[None, :, 0])
     iy = bottom - np.maximum(a[:, 1:2], b[None, :, 1])
-    inter: Matrix = np.clip(ix, 0, None) * np.clip(iy, 0, None)
+    inter: Matrix = np.maximum(ix, 0.0) * np.maximum(iy, 0.0)  # as np.clip(…, 0, None)
     return inter
 
 

@@ -123,3 +123,19 @@ def test_foot_points_are_the_boxes_bottom_centres() -> None:
     found = features.foot_points(Track(1, points))
     assert np.array_equal(found, np.array([(p.box.cx, p.box.bottom) for p in points]))
     assert len(features.foot_points(Track(2, []))) == 0
+
+
+def test_the_shared_areas_clip_at_zero_as_np_clip() -> None:
+    rng = np.random.default_rng(11)
+    a, b = rng.uniform(0, 100, (40, 4)), rng.uniform(0, 100, (30, 4))
+    a[::3, 2:] = 0.0  # boxes without area, touching others: zero widths, -0.0 differences
+    right = np.minimum((a[:, 0] + a[:, 2])[:, None], (b[:, 0] + b[:, 2])[None, :])
+    bottom = np.minimum((a[:, 1] + a[:, 3])[:, None], (b[:, 1] + b[:, 3])[None, :])
+    ix = right - np.maximum(a[:, 0:1], b[None, :, 0])
+    iy = bottom - np.maximum(a[:, 1:2], b[None, :, 1])
+    expected = np.clip(ix, 0, None) * np.clip(iy, 0, None)
+    found = track._intersection_matrix(a, b)
+    assert np.array_equal(found, expected) and np.array_equal(
+        np.signbit(found), np.signbit(expected)
+    )
+    assert (found == 0).any() and (found > 0).any()
