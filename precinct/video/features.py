@@ -114,8 +114,11 @@ def to_ground(cal: Calibration, x: float, y: float) -> tuple[float, float]:
 
 
 def foot_points(track: Track) -> Points:
-    """Bottom centres of the track's boxes (N×2)."""
-    return np.array([(p.box.cx, p.box.bottom) for p in track.points], dtype=np.float64)
+    """Bottom centres of the track's boxes (N×2): `Box.cx` and `Box.bottom`, column-wise."""
+    if not track.points:
+        return np.array([], dtype=np.float64)
+    boxes = np.array([(b.x, b.y, b.w, b.h) for b in (p.box for p in track.points)], np.float64)
+    return np.column_stack([boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3]])
 
 
 def _times(track: Track) -> NDArray[np.float64]:

@@ -7,6 +7,10 @@ track's neighbourhood out of the picture: the YUV planes of that region are conv
 the whole 1080p frame. Kept per view: the tight crop (display, colours, the best view) and a
 square crop with context (what a detector verifies), the latter reduced to at most
 `CONTEXT_SIDE` pixels (detectors look at 300–320 px). Memory: `count` views per track.
+
+Most views offered are later pushed out by larger ones, so a view holds only its region's BGR
+pixels until its crops are wanted, or its track ends (then they are cut and the region let go:
+while a track is live it holds at most `count` regions).
 """
 
 from __future__ import annotations
@@ -34,8 +38,25 @@ class _View:
     frame: int
     area: float
     edge: bool  # cut by the picture's edge (kept only while there is no other view)
-    tight: Crop
-    context: Crop
+    point: TrackPoint
+    region: Image | None  # the pixels around the box, until the crops are cut from them
+    local: Box  # the box in the region
+    _crops: tuple[Crop, Crop] | None = None
+
+    def crops(self) -> tuple[Crop, Crop]:
+        """The tight crop and the (reduced) square crop with context, cut once."""
+        if self._crops is None:
+            assert self.region is not None
+            tight = cut(self.region, self.local)  # the region holds the padded box: clipped
+            context = _reduced(square_crop(self.region, self.local, CONTEXT_PAD))
+            sharp = features.sharpness(tight)
+            point = self.point
+            self._crops = (
+                Crop(point.frame, point.t, point.box, tight, sharp),
+                Crop(point.frame, point.t, point.box, context, sharp),
+            )
+            self.region = None
+        return self._crops
 
 
 @dataclass
@@ -49,22 +70,34 @@ class CropHarvest:
     def __init__(self, count: int, size: tuple[int, int]) -> None:
         self.count, self.size = max(1, count), size
         self._kept: dict[int, _Kept] = {}
+        self._open: set[int] = set()  # tracks whose views may hold uncut regions
 
     def offer(self, movers: list[Mover], frame: int, picture: av.VideoFrame) -> None:
-        """Consider the views of the tracks matched in `frame` (`picture`, full resolution)."""
+        """Consider the views of the tracks matched in `frame` (`picture`, full resolution);
+        cut the crops of the tracks that ended."""
         for mover in movers:
             point = mover.points[-1] if mover.points and mover.confirmed else None
             if point is None or point.frame != frame:
                 continue
-            kept = self._kept.setdefault(id(mover.points), _Kept())
+            key = id(mover.points)
+            kept = self._kept.setdefault(key, _Kept())
             if self._wanted(kept, point):
                 self._keep(kept, point, picture)
+                self._open.add(key)
+        if self._open:
+            self._close(self._open - {id(mover.points) for mover in movers})
 
     def tight(self, points: list[TrackPoint]) -> list[Crop]:
-        return [v.tight for v in self._kept.get(id(points), _Kept()).views]
+        return [v.crops()[0] for v in self._kept.get(id(points), _Kept()).views]
 
     def context(self, points: list[TrackPoint]) -> list[Crop]:
-        return [v.context for v in self._kept.get(id(points), _Kept()).views]
+        return [v.crops()[1] for v in self._kept.get(id(points), _Kept()).views]
+
+    def _close(self, ended: set[int]) -> None:
+        for key in ended:
+            for view in self._kept[key].views:
+                view.crops()
+            self._open.discard(key)
 
     def _wanted(self, kept: _Kept, point: TrackPoint) -> bool:
         inside = not features.touches_edge(point.box, self.size, EDGE_MARGIN_PX)
@@ -95,17 +128,8 @@ class CropHarvest:
         if region.size == 0:
             return None
         local = Box(box.x - left, box.y - top, box.w, box.h)
-        tight = cut(region, local)  # the region holds the padded box: clipped as in the picture
-        context = _reduced(square_crop(region, local, CONTEXT_PAD))
         edge = features.touches_edge(box, self.size, EDGE_MARGIN_PX)
-        sharp = features.sharpness(tight)
-        return _View(
-            point.frame,
-            box.area,
-            edge,
-            Crop(point.frame, point.t, box, tight, sharp),
-            Crop(point.frame, point.t, box, context, sharp),
-        )
+        return _View(point.frame, box.area, edge, point, region, local)
 
 
 def _reduced(image: Image) -> Image:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -102,19 +101,36 @@ class ScanOutcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+class _Stage:
+    """One stage's running total, timed by `with` (a plain object, entered tens of thousands of
+    times a file: a generator-based context manager cost ~1.5 µs an entry)."""
+
+    __slots__ = ("name", "totals", "_started")
+
+    def __init__(self, name: str, totals: dict[str, float]) -> None:
+        self.name, self.totals, self._started = name, totals, 0.0
+
+    def __enter__(self) -> None:
+        self._started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self._started
+        self.totals[self.name] = self.totals.get(self.name, 0.0) + elapsed
+
+
 class _Clock:
-    """Accumulates wall time per stage for the scan report."""
+    """Accumulates wall time per stage for the scan report (stages appear in the order first
+    timed; a stage may not be nested in itself)."""
 
     def __init__(self) -> None:
         self.totals: dict[str, float] = {}
+        self._stages: dict[str, _Stage] = {}
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.totals[name] = self.totals.get(name, 0.0) + time.perf_counter() - started
+    def stage(self, name: str) -> _Stage:
+        timer = self._stages.get(name)
+        if timer is None:
+            timer = self._stages[name] = _Stage(name, self.totals)
+        return timer
 
 
 SAMPLINGS = ("full", "burst")

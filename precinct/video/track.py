@@ -75,7 +75,7 @@ class TrackerConfig:
     first_id: int = 1
 
 
-EYE2, EYE4 = np.eye(2), np.eye(4)
+EYE4 = np.eye(4)
 NOISE_PATTERNS = np.stack(
     [
         np.kron(np.array(block, np.float64), EYE4).ravel()
@@ -84,6 +84,9 @@ NOISE_PATTERNS = np.stack(
 )
 """The process noise of a constant-velocity step, (dt⁴/4, dt³/2, dt²)·σ² placed by `np.kron`
 of its 2×2 block with the 4×4 identity: one row per coefficient (a product, not a kron)."""
+NOISE_INDEX = np.where(NOISE_PATTERNS.any(axis=0), NOISE_PATTERNS.argmax(axis=0), 3).reshape(8, 8)
+"""Which coefficient each entry of the process noise holds (3: none, zero): every entry holds at
+most one, so picking it is the product with `NOISE_PATTERNS`, exactly."""
 
 
 @lru_cache(maxsize=64)
@@ -101,7 +104,14 @@ class KalmanBox:
     Every call builds only what changes: the step matrix is cached per time step, the noise
     matrices are products of fixed patterns (the filter runs for every live track in every
     decoded frame; building them with `np.eye`/`np.kron` each time cost more than the
-    filtering itself)."""
+    filtering itself).
+
+    The four coordinates are independent: the step, the noises and the measurement act on each
+    (value, rate) pair apart, so `p` couples a coordinate only with its own rate, and the
+    innovation covariance (`p[:4, :4]` plus the measurement noise) is diagonal, its entries
+    off the diagonal exactly zero. Its inverse is the reciprocals of its diagonal, which is
+    what `np.linalg.inv` returns for it, to the bit (`update`, `centre_precisions`).
+    `x` changes only through `predict` and `update` (the box is cached between them)."""
 
     def __init__(self, box: Box, config: TrackerConfig) -> None:
         self.config = config
@@ -110,6 +120,7 @@ class KalmanBox:
         pos, speed = config.measure_noise * size, config.init_speed * size
         self.p: Matrix = np.diag([pos**2] * 4 + [speed**2] * 2 + [(speed / 4) ** 2] * 2)
         self.measured = (box.w, box.h)  # the last measured size
+        self._box: Box | None = None
 
     @property
     def size(self) -> float:
@@ -117,16 +128,19 @@ class KalmanBox:
 
     @property
     def box(self) -> Box:
-        w, h = max(float(self.x[2]), 1.0), max(float(self.x[3]), 1.0)
-        return Box(float(self.x[0]) - w / 2, float(self.x[1]) - h / 2, w, h)
+        if self._box is None:
+            w, h = max(float(self.x[2]), 1.0), max(float(self.x[3]), 1.0)
+            self._box = Box(float(self.x[0]) - w / 2, float(self.x[1]) - h / 2, w, h)
+        return self._box
 
     def predict(self, dt: float) -> None:
         f = _transition(dt)
         sigma = self.config.accel_noise * self.size
-        coefficients = np.array([dt**4 / 4, dt**3 / 2, dt**2]) * sigma**2
-        q = (coefficients @ NOISE_PATTERNS).reshape(8, 8)
+        coefficients = np.array([dt**4 / 4, dt**3 / 2, dt**2, 0.0]) * sigma**2
+        q = coefficients[NOISE_INDEX]
         self.x = f @ self.x
         self.p = f @ self.p @ f.T + q
+        self._box = None
         if dt > self.config.coast_gap_s:
             self._hold_size()
 
@@ -137,21 +151,27 @@ class KalmanBox:
         ratio = self.config.coast_size_ratio
         for i, measured in ((2, self.measured[0]), (3, self.measured[1])):
             self.x[i] = min(max(self.x[i], measured / ratio), measured * ratio)
+        self._box = None
 
     def update(self, box: Box) -> None:
         z = np.array([box.cx, box.cy, box.w, box.h])
-        s = self.p[:4, :4] + EYE4 * self._measure_variance()
-        gain = self.p[:, :4] @ np.linalg.inv(s)
+        variances = np.diagonal(self.p)[:4] + self._measure_variance()
+        gain = self.p[:, :4] * (1.0 / variances)  # p[:, :4] @ inv(s): s is diagonal
         self.x = self.x + gain @ (z - self.x[:4])
         self.measured = (box.w, box.h)
         self.p = self.p - gain @ self.p[:4, :]
+        self._box = None
 
     def distances(self, centres: Matrix) -> Vector:
         """Mahalanobis distances of n centres (n×2) from the predicted centre."""
-        y = centres - self.x[:2]
-        s_inv = np.linalg.inv(self.p[:2, :2] + EYE2 * self._measure_variance())
-        squared: Vector = np.einsum("ni,ij,nj->n", y, s_inv, y)
-        return np.sqrt(squared)
+        precisions = np.array([self.centre_precisions()])
+        row: Vector = centre_distances(self.x[None, :2], precisions, centres)[0]
+        return row
+
+    def centre_precisions(self) -> tuple[float, float]:
+        """The inverse of the centre's innovation covariance (diagonal): its diagonal."""
+        variance, p = self._measure_variance(), self.p
+        return 1.0 / (float(p[0, 0]) + variance), 1.0 / (float(p[1, 1]) + variance)
 
     def _measure_variance(self) -> float:
         return float((self.config.measure_noise * self.size) ** 2)
@@ -224,9 +244,11 @@ class Tracker:
         if len(confirmed) < 2:
             return detections
         predicted = _boxes([live.kalman.box for live in confirmed])
+        halves = 0.5 * _areas(predicted)
+        shared = _intersection_matrix(_boxes([det.box for det in detections]), predicted)
         free: list[Detection] = []
-        for det in detections:
-            covered = np.flatnonzero(_intersections(det.box, predicted) >= 0.5 * _areas(predicted))
+        for det, row in zip(detections, shared, strict=True):
+            covered = np.flatnonzero(row >= halves)
             crossing = _wholes([confirmed[k] for k in covered]) if len(covered) > 1 else []
             if len(crossing) > 1 and self._apart(crossing) and self._explains(det.box, crossing):
                 for live in crossing:
@@ -264,8 +286,7 @@ class Tracker:
         """Assign detections to tracks; return the detections left over."""
         if not lives or not dets:
             return dets
-        boxes = _boxes([det.box for det in dets])
-        cost = np.stack([self._costs(live, boxes) for live in lives])
+        cost = self._costs(lives, _boxes([det.box for det in dets]))
         used: set[int] = set()
         for i, j in zip(*linear_sum_assignment(cost), strict=True):
             if cost[i, j] < INFEASIBLE:
@@ -273,13 +294,17 @@ class Tracker:
                 used.add(int(j))
         return [det for j, det in enumerate(dets) if j not in used]
 
-    def _costs(self, live: _Live, boxes: Matrix) -> Vector:
-        """Cost of matching one track to each of n boxes (n×4: x, y, w, h), gated."""
-        predicted = live.kalman.box
-        iou = _ious(predicted, boxes)
-        distance = live.kalman.distances(boxes[:, :2] + boxes[:, 2:] / 2) / self.config.gate_sigmas
+    def _costs(self, lives: list[_Live], boxes: Matrix) -> Matrix:
+        """Cost of matching each of m tracks to each of n boxes (n×4: x, y, w, h), gated: m×n,
+        in one pass over all pairs (element by element what one track's row would be)."""
+        predicted = _boxes([live.kalman.box for live in lives])
+        iou = _iou_matrix(predicted, boxes)
+        means = np.array([live.kalman.x[:2] for live in lives])
+        precisions = np.array([live.kalman.centre_precisions() for live in lives])
+        centres = boxes[:, :2] + boxes[:, 2:] / 2
+        distance = centre_distances(means, precisions, centres) / self.config.gate_sigmas
         gated = (distance <= 1) | (iou >= self.config.iou_accept)
-        gated &= _size_ratios(predicted, boxes) <= self.config.max_size_ratio
+        gated &= _size_ratio_matrix(predicted, boxes) <= self.config.max_size_ratio
         w = self.config.iou_weight
         cost = w * (1 - iou) + (1 - w) * np.minimum(distance, 1.0)
         return np.where(gated, cost, INFEASIBLE)
@@ -363,6 +388,17 @@ def _areas(boxes: Matrix) -> Vector:
     return areas
 
 
+def centre_distances(means: Matrix, precisions: Matrix, centres: Matrix) -> Matrix:
+    """Mahalanobis distances (m×n) of n centres (n×2) from m predicted centres (m×2), each
+    with the diagonal of its inverse covariance (m×2): the sum `np.einsum("ni,ij,nj->n")`
+    takes with that diagonal matrix, term by term in its order."""
+    y = centres[None, :, :] - means[:, None, :]
+    dx, dy = y[..., 0], y[..., 1]
+    squared = (dx * precisions[:, 0:1]) * dx + (dy * precisions[:, 1:2]) * dy
+    distances: Matrix = np.sqrt(squared)
+    return distances
+
+
 def _intersections(box: Box, boxes: Matrix) -> Vector:
     ix = np.minimum(box.x + box.w, boxes[:, 0] + boxes[:, 2]) - np.maximum(box.x, boxes[:, 0])
     iy = np.minimum(box.y + box.h, boxes[:, 1] + boxes[:, 3]) - np.maximum(box.y, boxes[:, 1])
@@ -370,17 +406,30 @@ def _intersections(box: Box, boxes: Matrix) -> Vector:
     return inter
 
 
-def _ious(box: Box, boxes: Matrix) -> Vector:
-    inter = _intersections(box, boxes)
-    union = box.area + _areas(boxes) - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+def _intersection_matrix(a: Matrix, b: Matrix) -> Matrix:
+    """Areas shared by each of the boxes `a` (m×4) with each of `b` (n×4): m×n."""
+    right = np.minimum((a[:, 0] + a[:, 2])[:, None], (b[:, 0] + b[:, 2])[None, :])
+    bottom = np.minimum((a[:, 1] + a[:, 3])[:, None], (b[:, 1] + b[:, 3])[None, :])
+    ix = right - np.maximum(a[:, 0:1], b[None, :, 0])
+    iy = bottom - np.maximum(a[:, 1:2], b[None, :, 1])
+    inter: Matrix = np.maximum(ix, 0.0) * np.maximum(iy, 0.0)  # as np.clip(…, 0, None)
+    return inter
 
 
-def _size_ratios(box: Box, boxes: Matrix) -> Vector:
-    """The largest factor by which width or height differ, per box."""
-    sides = np.maximum(boxes[:, 2:], 1e-9)
-    ratio = sides / np.array([box.w, box.h])
-    worst: Vector = np.max(np.maximum(ratio, 1 / ratio), axis=1)
+def _iou_matrix(a: Matrix, b: Matrix) -> Matrix:
+    """Intersection over union of each of the boxes `a` (m×4) with each of `b` (n×4): m×n."""
+    inter = _intersection_matrix(a, b)
+    union = _areas(a)[:, None] + _areas(b)[None, :] - inter
+    ious: Matrix = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+    return ious
+
+
+def _size_ratio_matrix(a: Matrix, b: Matrix) -> Matrix:
+    """The largest factor by which the width or height of each box of `b` (n×4) differs from
+    each of `a` (m×4): m×n."""
+    sides = np.maximum(b[:, 2:], 1e-9)
+    ratio = sides[None, :, :] / a[:, None, 2:]
+    worst: Matrix = np.max(np.maximum(ratio, 1 / ratio), axis=2)
     return worst
 
 
