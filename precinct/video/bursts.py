@@ -6,8 +6,9 @@ cannot be thinned out: only its *tail* can be left undecoded (the next keyframe 
 A burst of `burst_s` seconds (15 frames at 25 fps for 0.6 s) out of a 2 s GOP costs under a third of
 its P-frames plus the keyframe; quiet GOPs are not even handed to the decoder. The consumer may
 ask for more through `BurstControl.extend` (`burst_rules`: a fast mover that would cross much
-of the picture unseen before the next burst): the decoder then goes on through the GOP's tail while it stays
-set. Packets are demuxed in order and only those wanted are decoded, so there is no seeking.
+of the picture unseen before the next burst): the decoder then goes on through the GOP's tail
+while it stays set. Packets are demuxed in order and only those wanted are decoded, so there
+is no seeking.
 The tail's packets are held back undecided until the next keyframe: if one of them is far
 larger than the packets at its place in the GOPs before (`PacketSizes`: something large moved
 in, such as a car coming out of a side street just after the burst, gone before the next),
