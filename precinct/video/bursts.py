@@ -5,9 +5,10 @@ In H.264 without B-frames every P-frame is a reference for the next one, so the 
 cannot be thinned out: only its *tail* can be left undecoded (the next keyframe starts afresh).
 A burst of `burst_s` seconds (15 frames at 25 fps for 0.6 s) out of a 2 s GOP costs under a third of
 its P-frames plus the keyframe; quiet GOPs are not even handed to the decoder. The consumer may
-ask for more through `BurstControl.extend` (a fast mover that would cross much of the picture
-unseen before the next burst): the decoder then goes on through the GOP's tail while it stays
-set. Packets are demuxed in order and only those wanted are decoded, so there is no seeking.
+ask for more through `BurstControl.extend` (`burst_rules`: a fast mover that would cross much
+of the picture unseen before the next burst): the decoder then goes on through the GOP's tail
+while it stays set. Packets are demuxed in order and only those wanted are decoded, so there
+is no seeking.
 The tail's packets are held back undecided until the next keyframe: if one of them is far
 larger than the packets at its place in the GOPs before (`PacketSizes`: something large moved
 in, such as a car coming out of a side street just after the burst, gone before the next),
@@ -33,42 +34,15 @@ from typing import Any, NamedTuple
 
 import av
 
+from precinct.video.burst_rules import DEFAULT_GOP_S as DEFAULT_GOP_S
+from precinct.video.burst_rules import BurstControl as BurstControl
+from precinct.video.burst_rules import needs_more as needs_more
 from precinct.video.decode import Clock, Reader, _luma, _Size, reading
 from precinct.video.stamps import SampledStamps
-from precinct.video.track import Mover
 from precinct.video.triage import Span, merge_spans
 from precinct.video.types import Frame
 
 log = logging.getLogger(__name__)
-
-DEFAULT_GOP_S = 2.0
-"""The keyframe interval assumed until two keyframes have been seen."""
-
-
-@dataclass
-class BurstControl:
-    """Shared between the decoder (reads it) and the consumer (sets `extend`)."""
-
-    size: tuple[int, int]  # the picture's width and height in source pixels
-    burst_s: float = 0.6
-    probe_s: float = 0.2  # decode on this much while a new blob's course is unknown
-    extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share unseen
-    surge: float = 2.0  # … or when its packets grow this many times their usual size (0: off)
-    quiet_s: float = 0.0  # a burst in which nothing moves ends after this (0: `burst_s` always)
-    extend: bool = False
-    last: bool = False  # no burst follows this GOP's (the next GOP is quiet, or the file ends)
-    frame_s: float = 0.04  # one frame's time (set by the decoder)
-    gop_s: float = DEFAULT_GOP_S  # measured keyframe interval (updated while decoding)
-    key_t: float = 0.0  # time of the current GOP's keyframe
-
-    @property
-    def picture_side(self) -> float:
-        return float(max(self.size))
-
-    @property
-    def gap_s(self) -> float:
-        """Seconds between the end of one burst and the start of the next."""
-        return max(0.0, self.gop_s - self.burst_s)
 
 
 class Sample(NamedTuple):
@@ -270,39 +244,3 @@ def _named(frame: av.VideoFrame, clock: Clock, gop: _Gop) -> tuple[int, float] |
     if gop.unsafe[0] < t < gop.unsafe[1]:
         return None
     return clock.index(t), t
-
-
-def needs_more(movers: Sequence[Mover], control: BurstControl, t: float) -> bool:
-    """Whether to decode on past the burst at time `t`: a confirmed mover would cross more
-    than `extend_share` of the picture unseen before the next burst, or would leave the
-    picture meanwhile (a fast car or cyclist: a short passage could hide between two bursts);
-    or, for up to `probe_s` more, something new appeared whose course is not known yet. With
-    `quiet_s` set, the burst itself goes on past `quiet_s` only while anything moves."""
-    if t < control.key_t:
-        return False  # a late frame of the GOP before (the decoder's threads lag)
-    gap, side = control.gap_s, control.picture_side
-    next_at = t + control.frame_s - control.key_t  # (the decoder's own test of the burst)
-    if movers and control.quiet_s > 0 and next_at < control.burst_s - 0.5 * control.frame_s:
-        return True
-    for m in movers:
-        if not m.confirmed:
-            continue
-        if max(abs(m.vx), abs(m.vy)) * gap > control.extend_share * side:
-            return True
-        cx, cy = m.box.cx + m.vx * gap, m.box.cy + m.vy * gap
-        if not (0 <= cx < control.size[0] and 0 <= cy < control.size[1]):
-            return True
-    probing = t - control.key_t < control.burst_s + control.probe_s
-    return probing and any(not m.confirmed for m in movers) or _last_sight(movers, control, t)
-
-
-def _last_sight(movers: Sequence[Mover], control: BurstControl, t: float) -> bool:
-    """Whether a mover first seen in this burst is still in sight while no later burst will
-    see it (the next GOP is quiet, or the file ends): its track would be only as long as the
-    burst, too brief to tell a slow, far car from a flicker. The GOP's tail follows it on."""
-    if not control.last:
-        return False
-    recent = t - 1.5 * control.frame_s
-    return any(
-        m.confirmed and m.points[0].t >= control.key_t and m.points[-1].t >= recent for m in movers
-    )

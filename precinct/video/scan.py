@@ -61,6 +61,8 @@ class ScanConfig:
     burst_extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share
     burst_surge: float = 2.0  # … or when its packets grow this many times their usual size
     burst_quiet_s: float = 0.4  # a burst in which nothing moves ends after this (0: never)
+    burst_sight_s: float = 0.2  # … and movers unseen this long no longer extend it (0: off)
+    burst_course_points: int = 6  # … nor, past `burst_quiet_s`, movers it saw this often (0: off)
 
     def __post_init__(self) -> None:
         if self.sampling not in SAMPLINGS:
@@ -262,6 +264,8 @@ class Scanner:
             self.config.burst_extend_share,
             self.config.burst_surge,
             self.config.burst_quiet_s,
+            self.config.burst_sight_s,
+            self.config.burst_course_points,
         )
         seen: list[int] = []
         samples = bursts.iter_bursts(path, spans, control, self.config.width)
