@@ -60,10 +60,10 @@ def dense_track(track: Track, max_gap: int) -> Track:
     if len(rows) == len(track.points):
         return track
     frames = [p.frame for p in track.points]
-    times = [p.t for p in track.points]
+    times = np.interp(rows[:, 0], frames, [p.t for p in track.points]).tolist()
     points = [
-        TrackPoint(int(f), float(np.interp(f, frames, times)), Box(*map(float, (x, y, w, h))))
-        for f, x, y, w, h, _ in rows
+        TrackPoint(int(f), t, Box(x, y, w, h))
+        for (f, x, y, w, h, _), t in zip(rows.tolist(), times, strict=True)
     ]
     return Track(track.track_id, points)
 
