@@ -1,14 +1,13 @@
-"""The scan pipeline for one footage file: triage → decode active spans → motion → tracker →
-crops → classes → summaries. Reads the file, touches no database (the index stores results).
+"""The scan pipeline for one footage file: triage → decode active spans (in bursts by default)
+→ motion → tracker → crops → classes → summaries. Reads the file, touches no database (the
+index stores results). Its settings are `scan_config.ScanConfig`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -16,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from precinct.video import bursts, decode, features, link, pace, people
-from precinct.video.busy import BusyConfig, busy_spans
+from precinct.video.busy import busy_spans
 from precinct.video.classify import (
     Classifier,
     CropVerifier,
@@ -29,48 +28,15 @@ from precinct.video.crops import CropRequest, TrackCrops, track_crops
 from precinct.video.crops import crop_candidates as crop_candidates
 from precinct.video.crops import make_crops as make_crops
 from precinct.video.harvest import CropHarvest
-from precinct.video.motion import MotionConfig, MotionDetector
+from precinct.video.motion import MotionDetector
+from precinct.video.scan_config import ENGINE_VERSION as ENGINE_VERSION
+from precinct.video.scan_config import SAMPLINGS as SAMPLINGS
+from precinct.video.scan_config import ScanConfig as ScanConfig
+from precinct.video.stage_clock import StageClock
 from precinct.video.track import Tracker, TrackerConfig
-from precinct.video.triage import Span, Triage, TriageConfig, TriageResult, merge_spans
+from precinct.video.triage import Span, Triage, TriageResult, merge_spans
 from precinct.video.types import Calibration, Track, TrackSummary
 from precinct.video.views import ViewCache
-
-ENGINE_VERSION = "scan-1"
-
-
-@dataclass(frozen=True)
-class ScanConfig:
-    """Everything that changes what a scan finds; its hash names the engine in the index."""
-
-    width: int = 384
-    step: int = 1
-    crop_candidates: int = 4  # full-resolution views tried per track; the sharpest is kept
-    verify_crops: int = 1  # crops per track the person detector looks at (30-100 ms each)
-    verify_below: float = 0.8  # … only when the kinematic confidence is below this (> 1: always)
-    person_detector: bool = True
-    onnx_model: str = ""
-    motion: MotionConfig = field(default_factory=MotionConfig)
-    tracker: TrackerConfig = field(default_factory=TrackerConfig)
-    triage: TriageConfig = field(default_factory=TriageConfig)
-    busy: BusyConfig = field(default_factory=BusyConfig)
-    people: people.PeopleConfig = field(default_factory=people.PeopleConfig)
-    sampling: str = "burst"  # the first `burst_s` of each active GOP (`bursts`); "full": all
-    burst_s: float = 0.6  # seconds decoded after each keyframe of an active GOP
-    burst_probe_s: float = 0.2  # … and on while something new has an unknown course
-    burst_coast_s: float = 2.5  # a track unseen this long ends (it coasts across the gaps)
-    burst_extend_share: float = 0.2  # decode a GOP's tail when a mover would cross this share
-    burst_surge: float = 2.0  # … or when its packets grow this many times their usual size
-    burst_quiet_s: float = 0.4  # a burst in which nothing moves ends after this (0: never)
-    burst_sight_s: float = 0.2  # … and movers unseen this long no longer extend it (0: off)
-    burst_course_points: int = 6  # … nor, past `burst_quiet_s`, movers it saw this often (0: off)
-
-    def __post_init__(self) -> None:
-        if self.sampling not in SAMPLINGS:
-            raise ValueError(f"sampling must be one of {', '.join(SAMPLINGS)}: {self.sampling!r}")
-
-    def engine_id(self) -> str:
-        text = json.dumps(asdict(self), sort_keys=True, default=str)
-        return f"{ENGINE_VERSION}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 @dataclass(frozen=True)
@@ -103,39 +69,6 @@ class ScanOutcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class _Stage:
-    """One stage's running total, timed by `with` (a plain object, entered tens of thousands of
-    times a file: a generator-based context manager cost ~1.5 µs an entry)."""
-
-    __slots__ = ("name", "totals", "_started")
-
-    def __init__(self, name: str, totals: dict[str, float]) -> None:
-        self.name, self.totals, self._started = name, totals, 0.0
-
-    def __enter__(self) -> None:
-        self._started = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        elapsed = time.perf_counter() - self._started
-        self.totals[self.name] = self.totals.get(self.name, 0.0) + elapsed
-
-
-class _Clock:
-    """Accumulates wall time per stage for the scan report (stages appear in the order first
-    timed; a stage may not be nested in itself)."""
-
-    def __init__(self) -> None:
-        self.totals: dict[str, float] = {}
-        self._stages: dict[str, _Stage] = {}
-
-    def stage(self, name: str) -> _Stage:
-        timer = self._stages.get(name)
-        if timer is None:
-            timer = self._stages[name] = _Stage(name, self.totals)
-        return timer
-
-
-SAMPLINGS = ("full", "burst")
 SEED_START_S = 1.0  # a span starting this close to the file's start is seeded (`_seed`)
 
 
@@ -175,7 +108,7 @@ class Scanner:
         self.calibration = calibration
 
     def scan(self, path: Path) -> ScanOutcome:
-        clock, started = _Clock(), time.perf_counter()
+        clock, started = StageClock(), time.perf_counter()
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
             spans = self._guard_busy(path, triage)
@@ -219,7 +152,7 @@ class Scanner:
         return merge_spans([*triage.spans, *extra])
 
     def _detail_pass(
-        self, path: Path, spans: Sequence[Span], clock: _Clock, views: ViewCache | None = None
+        self, path: Path, spans: Sequence[Span], clock: StageClock, views: ViewCache | None = None
     ) -> tuple[list[Track], int, list[int]]:
         """Every frame of the spans through motion and the tracker; `views` holds regions of
         the pictures for the crops on the way."""
@@ -249,7 +182,7 @@ class Scanner:
         return assist.finish(tracker.finish(), self.config.step), decoded, sorted(keyframes)
 
     def _sampled_pass(
-        self, path: Path, spans: Sequence[Span], clock: _Clock, harvest: CropHarvest
+        self, path: Path, spans: Sequence[Span], clock: StageClock, harvest: CropHarvest
     ) -> tuple[list[Track], list[int]]:
         """Bursts at the start of each active GOP; crops are taken on the way (`harvest`),
         and the person detector assists motion in busy scenes (`people`). Returns the tracks
