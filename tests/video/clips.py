@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
 
+from precinct.video.types import Box
+
 FPS = 25
+
+
+@dataclass(frozen=True)
+class NightStreet:
+    """A dark textured road (grey levels 20-50) with Gaussian noise cycling through
+    `noise_frames` pictures of `noise_sigma`, drawn from `seed` (road first, then noise)."""
+
+    width: int
+    height: int
+    seed: int
+    noise_sigma: float
+    noise_frames: int
+
+    def pictures(self, frames: int, boxes: Mapping[int, Box], shade: int) -> list[np.ndarray]:
+        """`frames` grey pictures with each frame's box in `boxes` painted `shade`."""
+        rng = np.random.default_rng(self.seed)
+        base = rng.integers(20, 50, (self.height, self.width)).astype(np.int16)
+        size = (self.noise_frames, self.height, self.width)
+        noise = rng.normal(0, self.noise_sigma, size).astype(np.int16)
+        images = []
+        for i in range(frames):
+            grey = base + noise[i % len(noise)]
+            if i in boxes:
+                b = boxes[i]
+                grey[int(b.y) : int(b.y + b.h), int(b.x) : int(b.x + b.w)] = shade
+            images.append(np.clip(grey, 0, 255).astype(np.uint8))
+        return images
 
 
 def make_clip(path: Path, seconds: int = 3, shift: int = 0) -> Path:

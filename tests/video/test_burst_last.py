@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from precinct.video import bursts
@@ -19,7 +18,7 @@ from precinct.video.scan import ScanConfig, Scanner
 from precinct.video.triage import Span
 from precinct.video.types import Box, TrackPoint
 
-from .clips import encode_h264, make_clip
+from .clips import NightStreet, encode_h264, make_clip
 from .test_bursts import mover
 
 FPS, W, H, GOP = 25, 640, 360, 50
@@ -32,17 +31,8 @@ def car_boxes() -> dict[int, Box]:
 
 def far_car_clip(path: Path) -> dict[int, Box]:
     """A dark noisy street; a small bright car creeps left (1 px a frame) in the last GOP."""
-    rng = np.random.default_rng(11)
-    base = rng.integers(20, 50, (H, W)).astype(np.int16)
-    noise = rng.normal(0, 3, (7, H, W)).astype(np.int16)
     truth = car_boxes()
-    images = []
-    for i in range(FRAMES):
-        grey = base + noise[i % len(noise)]
-        if i in truth:
-            b = truth[i]
-            grey[int(b.y) : int(b.y + b.h), int(b.x) : int(b.x + b.w)] = 190
-        images.append(np.clip(grey, 0, 255).astype(np.uint8))
+    images = NightStreet(W, H, seed=11, noise_sigma=3, noise_frames=7).pictures(FRAMES, truth, 190)
     options = {"g": str(GOP), "keyint_min": str(GOP), "sc_threshold": "0", "preset": "veryfast"}
     encode_h264(path, images, options)
     return truth

@@ -21,7 +21,7 @@ from precinct.video.track import Tracker
 from precinct.video.triage import Span
 from precinct.video.types import Box, Frame, Track
 
-from .clips import encode_h264
+from .clips import NightStreet, encode_h264
 
 FPS, WIDTH, HEIGHT = 25, 640, 360
 STAND, DRIVE = 40, 50  # frames the car stands still from the first, then drives off
@@ -39,18 +39,9 @@ def car_boxes(frames: int) -> dict[int, Box]:
 
 def scene(frames: int, seed: int = 5) -> tuple[list[np.ndarray], dict[int, Box]]:
     """Grey night frames: a dark textured road, noise, and the car (bright) from frame 0."""
-    rng = np.random.default_rng(seed)
-    base = rng.integers(20, 50, (HEIGHT, WIDTH)).astype(np.int16)
-    noise = rng.normal(0, 4, (9, HEIGHT, WIDTH)).astype(np.int16)
     truth = car_boxes(frames)
-    images = []
-    for i in range(frames):
-        grey = base + noise[i % len(noise)]
-        if i in truth:
-            b = truth[i]
-            grey[int(b.y) : int(b.y + b.h), int(b.x) : int(b.x + b.w)] = 200
-        images.append(np.clip(grey, 0, 255).astype(np.uint8))
-    return images, truth
+    street = NightStreet(WIDTH, HEIGHT, seed=seed, noise_sigma=4, noise_frames=9)
+    return street.pictures(frames, truth, 200), truth
 
 
 def tracked(images: list[np.ndarray], seeds: list[np.ndarray] | None) -> list[Track]:
