@@ -11,17 +11,16 @@ only works, when:
 - a burst holds enough frames for the tracker to confirm a new mover and then measure its
   course (`min_frames`: twice its confirmation hits): at 7 fps a 0.6 s burst holds 4 frames.
 
-Otherwise the file is scanned with full sampling. The pace is read by demuxing the first
-`WINDOW_S` seconds of packets (nothing is decoded).
+Otherwise the file is scanned with full sampling. The pace is read from the packets of the
+first `WINDOW_S` seconds that the triage's demux pass logged (nothing is decoded).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
-import av
+from precinct.video.packets import PacketLog
 
 log = logging.getLogger(__name__)
 
@@ -48,38 +47,28 @@ class BurstNeeds:
     min_frames: int
 
 
-def bursts_fit(path: Path, needs: BurstNeeds) -> bool:
-    """Whether to sample `path` in bursts (else in full, and the reason is logged)."""
-    why = unfit_for_bursts(stream_pace(path), needs)
+def bursts_fit(pace: Pace, needs: BurstNeeds, name: str) -> bool:
+    """Whether to sample file `name`, of this pace, in bursts (else in full; the reason is
+    logged)."""
+    why = unfit_for_bursts(pace, needs)
     if why is not None:
-        log.info("%s: sampled in full: %s", path.name, why)
+        log.info("%s: sampled in full: %s", name, why)
     return why is None
 
 
-def stream_pace(path: Path, window_s: float = WINDOW_S) -> Pace:
-    """The pace of the first video stream of `path`, demuxed over its first `window_s` (up
-    to the damage of a truncated file)."""
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-        fps = float(rate) if rate else 25.0
-        base, origin = float(stream.time_base or 0.001), None
-        last_key, end, longest = 0.0, 0.0, 0.0
-        try:
-            for packet in container.demux(stream):
-                stamp = packet.pts if packet.pts is not None else packet.dts
-                if stamp is None or packet.is_corrupt:
-                    continue
-                origin = stamp if origin is None else origin
-                t = (stamp - origin) * base
-                end = max(end, t + 1 / fps)
-                if packet.is_keyframe:
-                    longest, last_key = max(longest, t - last_key), t
-                if t >= window_s:
-                    break
-        except av.error.FFmpegError:
-            pass  # damaged: the pace of what could be read
-    return Pace(fps, max(longest, end - last_key))
+def pace_of(found: PacketLog, window_s: float = WINDOW_S) -> Pace:
+    """The pace of a stream from its packets (the triage's demux pass), over its first
+    `window_s` (up to the damage of a truncated file)."""
+    origin = found.times[0] if found.times else 0.0
+    last_key, end, longest = 0.0, 0.0, 0.0
+    for t, key in zip(found.times, found.keys, strict=True):
+        t -= origin
+        end = max(end, t + 1 / found.fps)
+        if key:
+            longest, last_key = max(longest, t - last_key), t
+        if t >= window_s:
+            break
+    return Pace(found.fps, max(longest, end - last_key))
 
 
 def unfit_for_bursts(pace: Pace, needs: BurstNeeds) -> str | None:

@@ -112,7 +112,7 @@ class Scanner:
         with clock.stage("triage"):
             triage = Triage(self.config.triage).spans(path)
             spans = self._guard_busy(path, triage)
-            sampled = self._bursts_fit(path)
+            sampled = self._bursts_fit(path, triage)
         size = decode.video_size(path)
         if sampled:
             harvest = CropHarvest(self.config.crop_candidates, size)
@@ -137,11 +137,13 @@ class Scanner:
             timings=clock.totals,
         )
 
-    def _bursts_fit(self, path: Path) -> bool:
+    def _bursts_fit(self, path: Path, triage: TriageResult) -> bool:
         """Burst sampling, when asked for and the stream's pace suits it (see `pace`)."""
         c = self.config
         needs = pace.BurstNeeds(c.burst_s, c.burst_coast_s, 2 * c.tracker.min_hits)
-        return c.sampling == "burst" and pace.bursts_fit(path, needs)
+        if c.sampling != "burst" or triage.pace is None:
+            return False
+        return pace.bursts_fit(triage.pace, needs, path.name)
 
     def _guard_busy(self, path: Path, triage: TriageResult) -> list[Span]:
         """Triage judges activity against the file's quiet stretches; a scene that is never

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from precinct.video.keyframes import KeyframeSink
+from precinct.video.pace import Pace, pace_of
 from precinct.video.packets import PacketLog as PacketLog
 from precinct.video.packets import read_packets as read_packets
 from precinct.video.packets import stated_duration as stated_duration
@@ -87,6 +88,7 @@ class TriageResult:
     scores: tuple[float, ...]  # per second: activity in robust deviations above the floor
     method: str  # "packets", "packets+keyframes", "keyframes" or "all"
     damage: float | None = None  # where a truncated or corrupt file stops being readable
+    pace: Pace | None = None  # frame rate and keyframe spacing (whether bursts suit the stream)
 
     @property
     def active_s(self) -> float:
@@ -255,7 +257,7 @@ def _result(spans: list[Span], scores: Floats, found: PacketLog, method: str) ->
     clamped = [Span(max(0.0, s.start_t), min(end, s.end_t)) for s in merge_spans(spans)]
     kept = tuple(s for s in clamped if s.end_t > s.start_t)
     rounded = tuple(round(float(s), 2) for s in scores)
-    return TriageResult(kept, end, rounded, method, found.damage)
+    return TriageResult(kept, end, rounded, method, found.damage, pace_of(found))
 
 
 def merge_spans(spans: Sequence[Span], gap: float = 0.0) -> list[Span]:

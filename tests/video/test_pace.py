@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from precinct.video.pace import BurstNeeds, Pace, stream_pace, unfit_for_bursts
+from precinct.video.pace import BurstNeeds, Pace, pace_of, unfit_for_bursts
+from precinct.video.packets import read_packets
 from precinct.video.scan import ScanConfig, Scanner
 
 from .clips import encode_h264
@@ -33,8 +34,9 @@ def street(path: Path, gop: int, seconds: int = 8) -> Path:
 
 
 def test_the_pace_is_read_from_the_keyframes(tmp_path: Path) -> None:
-    assert stream_pace(street(tmp_path / "a.mp4", gop=50)) == Pace(25.0, pytest.approx(2.0))
-    assert stream_pace(street(tmp_path / "b.mp4", gop=500)).keyless_s == pytest.approx(8.0)
+    a, b = street(tmp_path / "a.mp4", gop=50), street(tmp_path / "b.mp4", gop=500)
+    assert pace_of(read_packets(a)) == Pace(25.0, pytest.approx(2.0))
+    assert pace_of(read_packets(b)).keyless_s == pytest.approx(8.0)
 
 
 @pytest.mark.parametrize(
