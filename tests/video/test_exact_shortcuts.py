@@ -10,25 +10,13 @@ import numpy as np
 import pytest
 
 from precinct.video import decode, views
-from precinct.video.bursts import SURGE_SHARE, PacketSizes, median_of
+from precinct.video.bursts import SURGE_SHARE, PacketSizes
 from precinct.video.crops import CropRequest, make_crops, track_crops
 from precinct.video.features import split_medians
 from precinct.video.keyframes import largest_patch
 from precinct.video.types import Box, TrackPoint
 
 from .test_scan_reuse import SIZE, encode_colour, moving
-
-
-def test_the_median_of_a_few_sizes_is_numpys() -> None:
-    rng = np.random.default_rng(11)
-    for n in range(1, 10):
-        for _ in range(200):
-            values = [int(v) for v in rng.integers(0, 40_000, n)]
-            assert median_of(values) == float(np.median(values))
-            assert median_of(deque(values)) == float(np.median(values))
-    assert median_of([3, 3, 4, 4]) == 3.5
-    with pytest.raises(ValueError):
-        median_of([])
 
 
 def plain_surges(seen: dict[int, deque[int]], key_size: int, position: int, size: int) -> bool:
