@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import av
-import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from precinct.video import decode
 from precinct.video.classify import COCO_PERSON, CropVerifier, Detector, Hit
@@ -282,6 +282,7 @@ class HeldPicture:
     def __init__(self) -> None:
         self._index: int = -1
         self._picture: av.VideoFrame | None = None
+        self._scaler = VideoReformatter()  # one scaler for every picture converted
 
     def hold(self, index: int, picture: av.VideoFrame) -> None:
         self._index, self._picture = index, picture
@@ -289,7 +290,7 @@ class HeldPicture:
     def __call__(self, index: int) -> Image | None:
         if index != self._index or self._picture is None:
             return None
-        return np.asarray(self._picture.to_ndarray(format="bgr24"), dtype=np.uint8)
+        return decode.bgr(self._picture, self._scaler)
 
 
 def assist_for(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 import pytest
@@ -92,18 +93,10 @@ def test_the_assist_splits_a_group_in_burst_sampling(
     assert walkers_found(path, truth, enabled=True) == 1.0
 
 
-class Picture:
-    def __init__(self, image: np.ndarray) -> None:
-        self.image = image
-
-    def to_ndarray(self, format: str) -> np.ndarray:
-        assert format == "bgr24"
-        return self.image
-
-
 def test_the_held_picture_is_only_the_frame_being_decoded() -> None:
-    held, image = HeldPicture(), np.zeros((4, 6, 3), np.uint8)
+    held = HeldPicture()
+    image = np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)
     assert held(0) is None
-    held.hold(7, Picture(image))  # type: ignore[arg-type]
+    held.hold(7, av.VideoFrame.from_ndarray(image, format="bgr24"))
     assert held(6) is None
     assert np.array_equal(held(7), image)  # type: ignore[arg-type]
